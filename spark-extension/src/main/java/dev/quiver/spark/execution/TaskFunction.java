@@ -1,0 +1,148 @@
+package dev.quiver.spark.execution;
+
+import dev.quiver.function.FunctionContext;
+import dev.quiver.function.QuiverFunction;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.arrow.QuiverMemory;
+import dev.quiver.spark.arrow.TaskCompletion;
+import dev.quiver.spark.catalog.FunctionHandle;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+
+/**
+ * One function instance for one task: created and opened on first use, closed exactly once when
+ * the operator finishes or, failing that, when the task ends. Calls into user code go through
+ * {@link #call}, which turns any exception into a {@link QuiverException} naming the function.
+ *
+ * @param <F> the function's kind
+ */
+public final class TaskFunction<F extends QuiverFunction> implements AutoCloseable {
+  private final String name;
+  private final F function;
+  private final BufferAllocator allocator;
+  private boolean closed;
+
+  private TaskFunction(String name, F function, BufferAllocator allocator) {
+    this.name = name;
+    this.function = function;
+    this.allocator = allocator;
+  }
+
+  /** A user callback that may throw anything. */
+  @FunctionalInterface
+  public interface Body<T> {
+    T run() throws Exception;
+  }
+
+  /** Creates and opens the function for the running task. */
+  public static <F extends QuiverFunction> TaskFunction<F> open(FunctionHandle handle,
+      Class<F> kind, TaskContext task) {
+    QuiverFunction instance;
+    try {
+      instance = handle.newInstance();
+    } catch (QuiverException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw QuiverException.functionFailed(handle.name(), "its constructor", e);
+    }
+    if (!kind.isInstance(instance)) {
+      throw new QuiverException("Quiver function '" + handle.name() + "' ("
+          + instance.getClass().getName() + ") is not a " + kind.getSimpleName());
+    }
+    BufferAllocator taskAllocator = QuiverMemory.taskAllocator(task);
+    BufferAllocator allocator = taskAllocator.newChildAllocator(
+        "quiver-function-" + handle.name(), 0, Long.MAX_VALUE);
+    TaskFunction<F> result = new TaskFunction<>(handle.name(), kind.cast(instance), allocator);
+    // Registered after the task allocator's listener, so it runs before it.
+    task.addTaskCompletionListener(new TaskCompletion(result::close));
+    result.call("open", () -> {
+      result.function.open(new Context(handle.name(), allocator, task));
+      return null;
+    });
+    return result;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public F function() {
+    return function;
+  }
+
+  /** The function's own allocator: its results and anything it keeps across batches. */
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  /** Runs user code, naming the function and the phase in any failure. */
+  public <T> T call(String phase, Body<T> body) {
+    try {
+      return body.run();
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw QuiverException.functionFailed(name, phase, e);
+    }
+  }
+
+  /** Calls the function's close and checks that it released its memory. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      call("close", () -> {
+        function.close();
+        return null;
+      });
+    } finally {
+      QuiverMemory.closeChecked(allocator, "Quiver function '" + name + "'");
+    }
+  }
+
+  private static final class Context implements FunctionContext {
+    private final String name;
+    private final BufferAllocator allocator;
+    private final TaskContext task;
+
+    Context(String name, BufferAllocator allocator, TaskContext task) {
+      this.name = name;
+      this.allocator = allocator;
+      this.task = task;
+    }
+
+    @Override
+    public String functionName() {
+      return name;
+    }
+
+    @Override
+    public BufferAllocator allocator() {
+      return allocator;
+    }
+
+    @Override
+    public int partitionId() {
+      return task.partitionId();
+    }
+
+    @Override
+    public int attemptNumber() {
+      return task.attemptNumber();
+    }
+
+    @Override
+    public String conf(String key, String defaultValue) {
+      String local = task.getLocalProperty(key);
+      if (local != null) {
+        return local;
+      }
+      SparkEnv env = SparkEnv.get();
+      return env == null ? defaultValue : env.conf().get(key, defaultValue);
+    }
+  }
+}

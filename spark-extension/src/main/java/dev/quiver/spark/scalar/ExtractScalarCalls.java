@@ -1,0 +1,229 @@
+package dev.quiver.spark.scalar;
+
+import dev.quiver.spark.catalyst.QuiverLogicalNode;
+import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.catalyst.Transforms;
+
+import dev.quiver.spark.QuiverException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.Subquery;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.types.Metadata;
+import scala.collection.immutable.Seq;
+
+/**
+ * Moves Quiver scalar calls out of every operator into {@link EvalScalar} operators below it,
+ * leaving attributes in their place; the counterpart of Spark's {@code ExtractPythonUDFs} and its
+ * aggregate helpers. Runs once, late in optimization (as a pre-CBO rule), so that the optimizer
+ * has already pushed filters and pruned columns around the calls.
+ *
+ * <p>Calls nested in calls are evaluated innermost first, each level in its own operator. Calls
+ * over aggregate results ({@code f(sum(x))}) are evaluated in a projection above the aggregate;
+ * calls in grouping keys in a projection below it.
+ */
+public final class ExtractScalarCalls extends Rule<LogicalPlan> {
+
+  @Override
+  public LogicalPlan apply(LogicalPlan plan) {
+    if (plan instanceof Subquery subquery && subquery.correlated()) {
+      return plan; // rewritten into a join later, and extracted then
+    }
+    if (!containsCall(plan)) {
+      return plan;
+    }
+    LogicalPlan aggregatesDone = plan.transformUp(Transforms.everywhere(node ->
+        node instanceof Aggregate agg ? groupingCallsBelow(callsOverAggregateAbove(agg)) : node));
+    return aggregatesDone.transformUp(Transforms.everywhere(node ->
+        node instanceof EvalScalar ? node : extract(node)));
+  }
+
+  private static boolean containsCall(LogicalPlan plan) {
+    for (Expression e : Scala.list(plan.expressions())) {
+      if (Transforms.exists(e, ScalarCall.class::isInstance)) {
+        return true;
+      }
+    }
+    for (LogicalPlan child : Scala.list(plan.children())) {
+      if (containsCall(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCall(Expression e) {
+    return e instanceof ScalarCall;
+  }
+
+  private static boolean hasCall(Expression e) {
+    return Transforms.exists(e, ExtractScalarCalls::isCall);
+  }
+
+  /** The calls whose arguments contain no further calls: they can be evaluated now. */
+  private static void collectInnermost(Expression e, List<ScalarCall> out) {
+    if (e instanceof ScalarCall call
+        && Scala.list(call.children()).stream().noneMatch(ExtractScalarCalls::hasCall)) {
+      out.add(call);
+      return;
+    }
+    for (Expression child : Scala.list(e.children())) {
+      collectInnermost(child, out);
+    }
+  }
+
+  /** Deterministic calls with equal arguments are evaluated once; others each on their own. */
+  private static Expression key(ScalarCall call) {
+    return call.deterministic() ? call.canonicalized() : call;
+  }
+
+  private LogicalPlan extract(LogicalPlan plan) {
+    List<ScalarCall> found = new ArrayList<>();
+    for (Expression e : Scala.list(plan.expressions())) {
+      collectInnermost(e, found);
+    }
+    Map<Expression, ScalarCall> distinct = new LinkedHashMap<>();
+    for (ScalarCall call : found) {
+      if (call.references().subsetOf(plan.inputSet())) {
+        distinct.putIfAbsent(key(call), call);
+      }
+    }
+    if (distinct.isEmpty()) {
+      for (ScalarCall call : found) {
+        throw new QuiverException("Quiver function '" + call.name() + "' is called on columns "
+            + "that no single input of " + plan.nodeName() + " provides (" + call.sql()
+            + "). Compute it in a projection of one side first, for example in a subquery.");
+      }
+      return plan;
+    }
+    Map<Expression, Attribute> results = new LinkedHashMap<>();
+    List<LogicalPlan> newChildren = new ArrayList<>();
+    for (LogicalPlan child : Scala.list(plan.children())) {
+      List<ScalarCall> here = new ArrayList<>();
+      List<Attribute> attributes = new ArrayList<>();
+      for (Map.Entry<Expression, ScalarCall> entry : distinct.entrySet()) {
+        ScalarCall call = entry.getValue();
+        if (call.references().subsetOf(child.outputSet()) && !results.containsKey(entry.getKey())) {
+          Attribute attribute = new AttributeReference(call.name(), call.dataType(),
+              call.nullable(), Metadata.empty(), NamedExpression.newExprId(), Scala.seq());
+          here.add(call);
+          attributes.add(attribute);
+          results.put(entry.getKey(), attribute);
+        }
+      }
+      newChildren.add(here.isEmpty() ? child
+          : new EvalScalar(Scala.seq(here), Scala.seq(attributes), child));
+    }
+    for (Map.Entry<Expression, ScalarCall> entry : distinct.entrySet()) {
+      if (!results.containsKey(entry.getKey())) {
+        throw new QuiverException("Quiver function '" + entry.getValue().name() + "' is called "
+            + "on columns from both sides of " + plan.nodeName() + " (" + entry.getValue().sql()
+            + "). Compute it in a projection after the join instead.");
+      }
+    }
+    LogicalPlan rewritten = plan.withNewChildren(Scala.seq(newChildren)).transformExpressions(
+        Transforms.everywhere(e -> {
+          if (e instanceof ScalarCall call) {
+            Attribute attribute = results.get(key(call));
+            return attribute != null ? attribute : e;
+          }
+          return e;
+        }));
+    LogicalPlan done = extract(rewritten); // the next level of nested calls
+    if (!done.output().equals(plan.output())) {
+      return project(plan.output(), done); // drop results used only by e.g. a filter
+    }
+    return done;
+  }
+
+  /** {@code f(sum(x))}: aggregate first, then evaluate the call in a projection above. */
+  private static LogicalPlan callsOverAggregateAbove(Aggregate agg) {
+    List<NamedExpression> aggregateExpressions = Scala.list(agg.aggregateExpressions());
+    if (aggregateExpressions.stream().noneMatch(e -> hasCallOverAggregate((Expression) e, agg))) {
+      return agg;
+    }
+    List<NamedExpression> projection = new ArrayList<>();
+    List<NamedExpression> aggregates = new ArrayList<>();
+    for (NamedExpression expr : aggregateExpressions) {
+      if (hasCallOverAggregate((Expression) expr, agg)) {
+        Expression rewritten = ((Expression) expr).transformDown(Transforms.everywhere(e -> {
+          if (belongsToAggregate(e, agg)) {
+            NamedExpression named = e instanceof NamedExpression n ? n : alias(e, "agg");
+            aggregates.add(named);
+            return named.toAttribute();
+          }
+          return e;
+        }));
+        projection.add((NamedExpression) rewritten);
+      } else {
+        aggregates.add(expr);
+        projection.add(expr.toAttribute());
+      }
+    }
+    return new Project(Scala.seq(projection), agg.copy(agg.groupingExpressions(),
+        Scala.seq(aggregates), agg.child(), agg.hint()));
+  }
+
+  private static boolean belongsToAggregate(Expression e, Aggregate agg) {
+    return e instanceof AggregateExpression
+        || agg.groupingExpressions().exists(g -> g.semanticEquals(e));
+  }
+
+  private static boolean hasCallOverAggregate(Expression expr, Aggregate agg) {
+    return Transforms.exists(expr, e -> isCall(e) && (e.references().isEmpty()
+        || Transforms.exists(e, inner -> belongsToAggregate(inner, agg))));
+  }
+
+  /** {@code GROUP BY f(x)}: evaluate the call in a projection below the aggregate. */
+  private static LogicalPlan groupingCallsBelow(LogicalPlan node) {
+    if (!(node instanceof Aggregate agg)
+        || !agg.groupingExpressions().exists(ExtractScalarCalls::hasCall)) {
+      return node;
+    }
+    Map<Expression, Attribute> keys = new LinkedHashMap<>();
+    List<NamedExpression> below = new ArrayList<>();
+    for (Expression grouping : Scala.list(agg.groupingExpressions())) {
+      List<ScalarCall> calls = new ArrayList<>();
+      collectInnermost(grouping, calls);
+      for (ScalarCall call : calls) {
+        // Grouping keys are deterministic: the analyzer pulls anything else out beforehand.
+        if (!keys.containsKey(call.canonicalized())) {
+          Alias alias = alias(call, "group_" + call.name());
+          below.add(alias);
+          keys.put(call.canonicalized(), alias.toAttribute());
+        }
+      }
+    }
+    below.addAll(new ArrayList<NamedExpression>(Scala.list(agg.child().output())));
+    LogicalPlan rewritten = agg.withNewChildren(Scala.seq(new Project(Scala.seq(below),
+        agg.child())));
+    return rewritten.transformExpressions(Transforms.everywhere(e -> {
+      if (e instanceof ScalarCall call && call.deterministic()) {
+        Attribute key = keys.get(call.canonicalized());
+        return key != null ? key : e;
+      }
+      return e;
+    }));
+  }
+
+  static Alias alias(Expression e, String name) {
+    return new Alias(e, name, NamedExpression.newExprId(), Scala.seq(), scala.Option.empty(),
+        Scala.seq());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Project project(Seq<Attribute> output, LogicalPlan child) {
+    return new Project((Seq) output, child);
+  }
+}

@@ -1,0 +1,195 @@
+package dev.quiver.spark.scalar;
+
+import dev.quiver.spark.catalyst.QuiverLogicalNode;
+import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.catalyst.Transforms;
+
+import dev.quiver.spark.catalog.FunctionHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ImplicitCastInputTypes;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.expressions.Unevaluable;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * A call of a Quiver scalar function in an expression tree. It cannot be evaluated row by row:
+ * {@link ExtractScalarCalls} moves every call into an {@link EvalScalar} operator, which runs it on
+ * Arrow batches, and leaves an attribute in its place.
+ */
+public final class ScalarCall extends Expression
+    implements Unevaluable, ImplicitCastInputTypes, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  private final FunctionHandle function;
+  private final DataType dataType;
+  private final boolean nullable;
+  private final boolean udfDeterministic;
+  private final Seq<Expression> children;
+  private final Seq<AbstractDataType> declaredInputTypes;
+  private final ExprId resultId;
+
+  public ScalarCall(FunctionHandle function, DataType dataType, boolean nullable,
+      boolean udfDeterministic, Seq<Expression> children,
+      Seq<AbstractDataType> declaredInputTypes, ExprId resultId) {
+    this.function = function;
+    this.dataType = dataType;
+    this.nullable = nullable;
+    this.udfDeterministic = udfDeterministic;
+    this.children = children;
+    this.declaredInputTypes = declaredInputTypes;
+    this.resultId = resultId;
+  }
+
+  public FunctionHandle function() {
+    return function;
+  }
+
+  public String name() {
+    return function.name();
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public boolean nullable() {
+    return nullable;
+  }
+
+  @Override
+  public boolean deterministic() {
+    return udfDeterministic && children.forall(Expression::deterministic);
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    return children;
+  }
+
+  /** The declared argument types; when the function declares none, the arguments' own types. */
+  @Override
+  public Seq<AbstractDataType> inputTypes() {
+    if (declaredInputTypes.isEmpty()) {
+      List<AbstractDataType> own = new ArrayList<>();
+      for (Expression child : Scala.list(children)) {
+        own.add(child.dataType());
+      }
+      return Scala.seq(own);
+    }
+    return declaredInputTypes;
+  }
+
+  @Override
+  public TypeCheckResult checkInputDataTypes() {
+    List<AbstractDataType> expected = Scala.list(inputTypes());
+    List<Expression> args = Scala.list(children);
+    for (int i = 0; i < args.size(); i++) {
+      if (!expected.get(i).acceptsType(args.get(i).dataType())) {
+        return new TypeCheckResult.TypeCheckFailure("Quiver function '" + name() + "' expects "
+            + expected.get(i).simpleString() + " for argument " + (i + 1) + ", got "
+            + args.get(i).dataType().simpleString() + " (" + args.get(i).sql()
+            + "), which cannot be cast implicitly");
+      }
+    }
+    return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+  }
+
+  /** The attribute that carries this call's result once it is evaluated below its operator. */
+  public Attribute resultAttribute() {
+    return new AttributeReference(name(), dataType, nullable, Metadata.empty(), resultId,
+        Scala.seq());
+  }
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+    return new ScalarCall(function, dataType, nullable, udfDeterministic, newChildren.toList(),
+        declaredInputTypes, resultId);
+  }
+
+  /** Two calls of one function on the same arguments are the same, whatever their result ids. */
+  @Override
+  public Expression canonicalized() {
+    List<Expression> canonical = new ArrayList<>();
+    for (Expression child : Scala.list(children)) {
+      canonical.add(child.canonicalized());
+    }
+    return new ScalarCall(function, dataType, nullable, udfDeterministic, Scala.seq(canonical),
+        declaredInputTypes, new ExprId(-1L, NamedExpression$.MODULE$.jvmId()));
+  }
+
+  @Override
+  public Object eval(InternalRow input) {
+    throw new UnsupportedOperationException(
+        "Quiver function '" + name() + "' runs on Arrow batches, not row by row");
+  }
+
+  @Override
+  public ExprCode doGenCode(CodegenContext ctx, ExprCode ev) {
+    throw new UnsupportedOperationException(
+        "Quiver function '" + name() + "' runs on Arrow batches, not in generated code");
+  }
+
+  @Override
+  public String prettyName() {
+    return name();
+  }
+
+  @Override
+  public String toString() {
+    return name() + Scala.list(children).stream().map(Object::toString)
+        .collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  @Override
+  public String sql() {
+    return name() + Scala.list(children).stream().map(Expression::sql)
+        .collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  private Object[] constructorArgs() {
+    return new Object[] {function, dataType, nullable, udfDeterministic, children,
+        declaredInputTypes, resultId};
+  }
+
+  @Override
+  public int productArity() {
+    return 7;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return constructorArgs()[n];
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof ScalarCall;
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return this == that || (that instanceof ScalarCall
+        && Arrays.equals(constructorArgs(), ((ScalarCall) that).constructorArgs()));
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(constructorArgs());
+  }
+}

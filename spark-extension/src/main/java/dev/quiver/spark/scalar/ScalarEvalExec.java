@@ -1,0 +1,317 @@
+package dev.quiver.spark.scalar;
+
+import dev.quiver.spark.execution.PartitionFunction;
+import dev.quiver.spark.execution.TaskFunction;
+
+import dev.quiver.function.ScalarFunction;
+import dev.quiver.spark.QuiverConf;
+import dev.quiver.spark.arrow.ArrowTypes;
+import dev.quiver.spark.arrow.QuiverMemory;
+import dev.quiver.spark.arrow.RowBatchWriter;
+import dev.quiver.spark.arrow.TaskCompletion;
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.QuiverExecNode;
+import dev.quiver.spark.catalyst.Scala;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.collection.AbstractIterator;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
+import scala.reflect.ClassTag$;
+
+/**
+ * Evaluates Quiver scalar calls on Arrow batches of the child's rows and appends their results:
+ * the counterpart of Spark's {@code ArrowEvalPythonExec}, without a Python worker. Rows are
+ * gathered into batches of {@code spark.quiver.batchSize}; each distinct argument is written once
+ * per batch, every call sees its arguments as Arrow vectors, and the result vectors are read back
+ * in place through {@link ArrowColumnVector}.
+ */
+public final class ScalarEvalExec extends QuiverExecNode {
+  private final Seq<ScalarCall> calls;
+  private final Seq<Attribute> resultAttributes;
+
+  public ScalarEvalExec(Seq<ScalarCall> calls, Seq<Attribute> resultAttributes,
+      SparkPlan child) {
+    super(child);
+    this.calls = calls;
+    this.resultAttributes = resultAttributes;
+  }
+
+  @Override
+  protected Object[] constructorArgs() {
+    return new Object[] {calls, resultAttributes, child()};
+  }
+
+  @Override
+  protected SparkPlan withNewChild(SparkPlan newChild) {
+    return new ScalarEvalExec(calls, resultAttributes, newChild);
+  }
+
+  @Override
+  protected Map<String, SQLMetric> createMetrics() {
+    return standardMetrics();
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    return child().output().appendedAll(resultAttributes).toList();
+  }
+
+  @Override
+  public String nodeName() {
+    return "QuiverScalarEval";
+  }
+
+  @Override
+  public String simpleString(int maxFields) {
+    return nodeName() + " " + Scala.list(calls) + ", " + Scala.list(resultAttributes);
+  }
+
+  @Override
+  public RDD<InternalRow> doExecute() {
+    List<ScalarCall> callList = Scala.list(calls);
+    List<Expression> arguments = new ArrayList<>();
+    int[][] argumentIndexes = new int[callList.size()][];
+    for (int c = 0; c < callList.size(); c++) {
+      List<Expression> children = Scala.list(callList.get(c).children());
+      argumentIndexes[c] = new int[children.size()];
+      for (int a = 0; a < children.size(); a++) {
+        argumentIndexes[c][a] = indexOf(arguments, children.get(a));
+      }
+    }
+    String timeZone = SQLConf.get().sessionLocalTimeZone();
+    StructField[] argumentFields = new StructField[arguments.size()];
+    for (int i = 0; i < arguments.size(); i++) {
+      Expression arg = arguments.get(i);
+      String name = arg instanceof AttributeReference ref ? ref.name() : "arg" + i;
+      argumentFields[i] = new StructField(name, arg.dataType(), arg.nullable(), Metadata.empty());
+    }
+    FunctionHandle[] functions = new FunctionHandle[callList.size()];
+    StructField[] resultFields = new StructField[callList.size()];
+    for (int c = 0; c < callList.size(); c++) {
+      ScalarCall call = callList.get(c);
+      functions[c] = call.function();
+      resultFields[c] = new StructField(call.name(), call.dataType(), call.nullable(),
+          Metadata.empty());
+    }
+    Evaluation evaluation = new Evaluation(functions, new StructType(resultFields),
+        Scala.seq(arguments),
+        new StructType(argumentFields), argumentIndexes, child().output(), output(), timeZone,
+        QuiverConf.batchSize(), metrics().apply("numInputRows"),
+        metrics().apply("numOutputRows"), metrics().apply("numBatches"),
+        metrics().apply("functionTime"));
+    return child().execute().mapPartitionsInternal(evaluation, false,
+        ClassTag$.MODULE$.apply(InternalRow.class));
+  }
+
+  /** Position of {@code e} among {@code distinct}, adding it if no equal argument is there. */
+  private static int indexOf(List<Expression> distinct, Expression e) {
+    for (int i = 0; i < distinct.size(); i++) {
+      if (distinct.get(i).semanticEquals(e)) {
+        return i;
+      }
+    }
+    distinct.add(e);
+    return distinct.size() - 1;
+  }
+
+  /** What an executor needs to evaluate the calls over one partition. */
+  private static final class Evaluation extends PartitionFunction {
+    private static final long serialVersionUID = 1L;
+    final FunctionHandle[] functions;
+    final StructType resultSchema;
+    final Seq<Expression> arguments;
+    final StructType argumentSchema;
+    final int[][] argumentIndexes;
+    final Seq<Attribute> input;
+    final Seq<Attribute> output;
+    final String timeZone;
+    final int batchSize;
+    final SQLMetric inputRows;
+    final SQLMetric outputRows;
+    final SQLMetric batches;
+    final SQLMetric functionTime;
+
+    Evaluation(FunctionHandle[] functions, StructType resultSchema, Seq<Expression> arguments,
+        StructType argumentSchema, int[][] argumentIndexes, Seq<Attribute> input,
+        Seq<Attribute> output, String timeZone, int batchSize, SQLMetric inputRows,
+        SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
+      this.functions = functions;
+      this.resultSchema = resultSchema;
+      this.arguments = arguments;
+      this.argumentSchema = argumentSchema;
+      this.argumentIndexes = argumentIndexes;
+      this.input = input;
+      this.output = output;
+      this.timeZone = timeZone;
+      this.batchSize = batchSize;
+      this.inputRows = inputRows;
+      this.outputRows = outputRows;
+      this.batches = batches;
+      this.functionTime = functionTime;
+    }
+
+    @Override
+    public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
+      return new Evaluator(this, rows, TaskContext.get());
+    }
+  }
+
+  /** Pulls batches from the child, evaluates the calls, and returns input rows with results. */
+  private static final class Evaluator extends AbstractIterator<InternalRow> {
+    private final Evaluation plan;
+    private final Iterator<InternalRow> input;
+    private final UnsafeProjection argumentProjection;
+    private final UnsafeProjection outputProjection;
+    private final JoinedRow joined = new JoinedRow();
+    private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
+    private final VectorSchemaRoot[] callArguments;
+    private final RowBatchWriter writer;
+    private final InternalRow[] bufferedRows;
+    private final FieldVector[] results;
+    private final List<Field> resultFields;
+    private ColumnarBatch resultBatch;
+    private int position;
+    private int batchRows;
+    private boolean finished;
+
+    Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
+      this.plan = plan;
+      this.input = input;
+      this.argumentProjection = UnsafeProjection.create(plan.arguments, plan.input);
+      this.outputProjection = UnsafeProjection.create(
+          Scala.seq(new ArrayList<Expression>(Scala.list(plan.output))), plan.output);
+      this.bufferedRows = new InternalRow[plan.batchSize];
+      this.results = new FieldVector[plan.functions.length];
+      this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
+      BufferAllocator allocator = QuiverMemory.taskAllocator(task);
+      this.writer = new RowBatchWriter(plan.argumentSchema, plan.timeZone, allocator);
+      List<FieldVector> all = writer.root().getFieldVectors();
+      this.callArguments = new VectorSchemaRoot[plan.functions.length];
+      for (int c = 0; c < plan.functions.length; c++) {
+        List<FieldVector> vectors = new ArrayList<>();
+        List<Field> fields = new ArrayList<>();
+        for (int index : plan.argumentIndexes[c]) {
+          vectors.add(all.get(index));
+          fields.add(all.get(index).getField());
+        }
+        callArguments[c] = new VectorSchemaRoot(fields, vectors, 0);
+      }
+      try {
+        for (FunctionHandle handle : plan.functions) {
+          functions.add(TaskFunction.open(handle, ScalarFunction.class, task));
+        }
+      } finally {
+        // Listeners run last-registered first: results and batches are closed before the
+        // functions check that their allocators are empty.
+        task.addTaskCompletionListener(new TaskCompletion(this::release));
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (position < batchRows) {
+        return true;
+      }
+      if (finished) {
+        return false;
+      }
+      closeResults();
+      if (!input.hasNext()) {
+        finish();
+        return false;
+      }
+      evaluateNextBatch();
+      return position < batchRows;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      InternalRow result = outputProjection.apply(
+          joined.apply(bufferedRows[position], resultBatch.getRow(position)));
+      position++;
+      return result;
+    }
+
+    private void evaluateNextBatch() {
+      writer.reset();
+      int rows = 0;
+      while (rows < plan.batchSize && input.hasNext()) {
+        InternalRow row = input.next();
+        bufferedRows[rows++] = row.copy();
+        writer.write(argumentProjection.apply(row));
+      }
+      writer.finish();
+      ColumnVector[] columns = new ColumnVector[functions.size()];
+      for (int c = 0; c < functions.size(); c++) {
+        TaskFunction<ScalarFunction> function = functions.get(c);
+        VectorSchemaRoot args = callArguments[c];
+        args.setRowCount(rows);
+        long start = System.nanoTime();
+        FieldVector result = function.call("eval",
+            () -> function.function().eval(args, function.allocator()));
+        plan.functionTime.add(System.nanoTime() - start);
+        results[c] = result;
+        ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
+        columns[c] = new ArrowColumnVector(result);
+      }
+      resultBatch = new ColumnarBatch(columns, rows);
+      batchRows = rows;
+      position = 0;
+      plan.inputRows.add(rows);
+      plan.outputRows.add(rows);
+      plan.batches.add(1);
+    }
+
+    private void closeResults() {
+      List<FieldVector> open = new ArrayList<>();
+      for (int c = 0; c < results.length; c++) {
+        open.add(results[c]);
+        results[c] = null;
+      }
+      Arrays.fill(bufferedRows, 0, batchRows, null);
+      resultBatch = null;
+      batchRows = 0;
+      position = 0;
+      ArrowTypes.closeAll(open);
+    }
+
+    /** End of input: close the functions now, so a leak fails this task rather than later. */
+    private void finish() {
+      finished = true;
+      release();
+      ArrowTypes.closeAll(functions);
+    }
+
+    private void release() {
+      closeResults();
+      writer.close();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.quiver.spark.scalar;
+
+import dev.quiver.function.QuiverFunction;
+import dev.quiver.function.ScalarFunction;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalog.FunctionKind;
+import dev.quiver.spark.catalyst.Scala;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.DataType;
+import scala.Function1;
+import scala.collection.immutable.Seq;
+
+/** Scalar functions: calls in expressions, evaluated by {@link ScalarEvalExec}. */
+public final class ScalarFunctionKind implements FunctionKind {
+
+  @Override
+  public Class<? extends QuiverFunction> api() {
+    return ScalarFunction.class;
+  }
+
+  @Override
+  public String label() {
+    return "scalar";
+  }
+
+  @Override
+  public void install(SparkSessionExtensions extensions) {
+    extensions.injectPreCBORule(session -> new ExtractScalarCalls());
+    extensions.injectPlannerStrategy(session -> new ScalarStrategy());
+  }
+
+  @Override
+  public String signature(FunctionHandle handle) {
+    ScalarFunction function = (ScalarFunction) handle.prototype();
+    DataType result = parseType(handle.name(), "result type", function.resultType());
+    List<DataType> arguments = argumentTypes(handle.name(), function);
+    String args = arguments == null ? "..."
+        : String.join(", ", arguments.stream().map(DataType::simpleString).toList());
+    return handle.name() + "(" + args + ") returns " + result.simpleString()
+        + (function.isDeterministic() ? "" : " (non-deterministic)");
+  }
+
+  @Override
+  public Function1<Seq<Expression>, Expression> expressionBuilder(FunctionHandle handle) {
+    ScalarFunction function = (ScalarFunction) handle.prototype();
+    DataType result = parseType(handle.name(), "result type", function.resultType());
+    List<DataType> declared = argumentTypes(handle.name(), function);
+    boolean nullable = function.resultNullable();
+    boolean deterministic = function.isDeterministic();
+    return args -> {
+      if (declared != null && declared.size() != args.size()) {
+        throw new QuiverException("Quiver function '" + handle.name() + "' takes "
+            + declared.size() + " argument" + (declared.size() == 1 ? "" : "s") + " ("
+            + String.join(", ", declared.stream().map(DataType::simpleString).toList())
+            + "), but was called with " + args.size() + ".");
+      }
+      List<AbstractDataType> inputTypes = declared == null ? List.of() : new ArrayList<>(declared);
+      return new ScalarCall(handle, result, nullable, deterministic, args,
+          Scala.seq(inputTypes), NamedExpression.newExprId());
+    };
+  }
+
+  private static List<DataType> argumentTypes(String name, ScalarFunction function) {
+    List<String> declared = function.argumentTypes();
+    if (declared == null) {
+      return null;
+    }
+    List<DataType> types = new ArrayList<>();
+    for (int i = 0; i < declared.size(); i++) {
+      types.add(parseType(name, "argument type " + (i + 1), declared.get(i)));
+    }
+    return types;
+  }
+
+  /** Parses a DDL type string, naming the function when it is not valid. */
+  public static DataType parseType(String function, String what, String ddl) {
+    if (ddl == null || ddl.isBlank()) {
+      throw new QuiverException("Quiver function '" + function + "' declares no " + what + ".");
+    }
+    try {
+      return DataType.fromDDL(ddl);
+    } catch (Exception e) { // Spark's ParseException is a checked exception to Java
+      throw new QuiverException("Quiver function '" + function + "' declares the " + what + " '"
+          + ddl + "', which is not a valid Spark DDL type: " + e.getMessage(), e);
+    }
+  }
+}

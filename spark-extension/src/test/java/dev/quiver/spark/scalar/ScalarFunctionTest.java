@@ -1,0 +1,290 @@
+package dev.quiver.spark.scalar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.apache.spark.sql.functions.col;
+
+import dev.quiver.spark.Quiver;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.catalog.FunctionCatalog;
+import dev.quiver.spark.testing.QuiverSession;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ScalarFunctionTest extends QuiverSession {
+
+  @BeforeAll
+  static void register() {
+    SparkSession spark = spark();
+    spark.range(0, 25).selectExpr("id", "cast(id as double) * 1.5 as x",
+        "if(id % 5 = 0, null, cast(id as double)) as y").createOrReplaceTempView("nums");
+    for (Object[] f : new Object[][] {
+        {"counter", new ScalarFixtures.Counter()},
+        {"lifecycle", new ScalarFixtures.Lifecycle()},
+        {"wrong_length", new ScalarFixtures.WrongLength()},
+        {"wrong_type", new ScalarFixtures.WrongType()},
+        {"null_in_non_nullable", new ScalarFixtures.NullInNonNullable()},
+        {"throwing", new ScalarFixtures.Throwing()},
+        {"throwing_open", new ScalarFixtures.ThrowingOpen()}}) {
+      if (!spark.catalog().functionExists((String) f[0])) {
+        Quiver.register(spark, (String) f[0], (dev.quiver.function.QuiverFunction) f[1]);
+      }
+    }
+  }
+
+  private static List<String> strings(Dataset<Row> df) {
+    return df.collectAsList().stream().map(Row::toString).collect(Collectors.toList());
+  }
+
+  @Test
+  void selectList() {
+    assertEquals(List.of("[0,1.0]", "[1,2.5]", "[2,4.0]"),
+        strings(spark().sql("SELECT id, plus_one(x) FROM nums WHERE id < 3 ORDER BY id")));
+  }
+
+  @Test
+  void nullsPassThrough() {
+    assertEquals(List.of("[0,null]", "[1,2.0]"),
+        strings(spark().sql("SELECT id, plus_one(y) FROM nums WHERE id < 2 ORDER BY id")));
+  }
+
+  @Test
+  void whereClause() {
+    assertEquals(List.of("[23]", "[24]"),
+        strings(spark().sql("SELECT id FROM nums WHERE plus_one(x) > 35 ORDER BY id")));
+  }
+
+  @Test
+  void insideOtherExpressionsAndNested() {
+    assertEquals(List.of("[1,4.0,3.5,2.0]"), strings(spark().sql(
+        "SELECT id, plus_one(x) * 2 - 1, plus_one(plus_one(x)), times(plus_one(1.0), 1) "
+            + "FROM nums WHERE id = 1")));
+  }
+
+  @Test
+  void severalCallsInOneProjectionShareOneOperator() {
+    Dataset<Row> df = spark().sql(
+        "SELECT plus_one(x), times(x, y), plus_one(x) + 1 FROM nums WHERE id = 2");
+    assertEquals(List.of("[4.0,6.0,5.0]"), strings(df));
+    List<SparkPlan> evals = evalOperators(df);
+    assertEquals(1, evals.size(), df.queryExecution().executedPlan().toString());
+  }
+
+  @Test
+  void argumentsAreCastToDeclaredTypes() {
+    assertEquals(List.of("[3.0]"), strings(spark().sql("SELECT plus_one(2)")));
+    assertEquals(List.of("[6.0]"), strings(spark().sql("SELECT times(2, 3L)")));
+  }
+
+  @Test
+  void datasetApi() {
+    Dataset<Row> nums = spark().table("nums").where("id < 2").orderBy("id");
+    assertEquals(List.of("[1.0]", "[2.5]"),
+        strings(nums.select(Quiver.call("plus_one", col("x")))));
+    assertEquals(List.of("[1.0]", "[2.5]"), strings(nums.select(
+        org.apache.spark.sql.functions.call_function("plus_one", col("x")))));
+    Quiver.Function times = Quiver.function("times");
+    assertEquals(List.of("[0.0]", "[2.25]"), strings(nums.select(times.call(col("x"), col("x")))));
+  }
+
+  @Test
+  void structResultExpandsIntoColumns() {
+    Dataset<Row> df = spark().sql(
+        "SELECT r.* FROM (SELECT parity(id) AS r FROM nums WHERE id IN (3, 4)) ORDER BY value");
+    assertEquals(List.of("value", "parity"), List.of(df.columns()));
+    assertEquals(List.of("[3,odd]", "[4,even]"), strings(df));
+  }
+
+  @Test
+  void explainNamesTheOperatorAndMetricsCountRowsAndBatches() {
+    spark().conf().set("spark.quiver.batchSize", "10");
+    try {
+      Dataset<Row> df = spark().sql("SELECT plus_one(x) FROM nums");
+      assertEquals(25, df.collectAsList().size());
+      String explain = df.queryExecution().explainString(
+          org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+      assertTrue(explain.contains("QuiverScalarEval"), explain);
+      SparkPlan eval = evalOperators(df).get(0);
+      assertEquals(25L, eval.metrics().apply("numInputRows").value());
+      assertEquals(25L, eval.metrics().apply("numOutputRows").value());
+      long batches = eval.metrics().apply("numBatches").value();
+      // 25 rows spread over the partitions of range(), at most 10 rows a batch
+      assertTrue(batches >= 3 && batches <= 6, "batches: " + batches);
+      assertTrue(eval.metrics().apply("functionTime").value() > 0);
+    } finally {
+      spark().conf().unset("spark.quiver.batchSize");
+    }
+  }
+
+  @Test
+  void nonDeterministicCallIsEvaluatedOncePerRow() {
+    Dataset<Row> df = spark().sql("SELECT c, c + 1 AS d, c * 0 AS e FROM "
+        + "(SELECT counter() AS c FROM range(0, 100, 1, 1))");
+    List<Row> rows = df.collectAsList();
+    assertEquals(100, rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(i, rows.get(i).getLong(0));
+      assertEquals(i + 1, rows.get(i).getLong(1));
+    }
+    assertFalse(df.queryExecution().analyzed().expressions().isEmpty()
+        && df.queryExecution().optimizedPlan().deterministic());
+  }
+
+  @Test
+  void openAndCloseOncePerTask() {
+    ScalarFixtures.Lifecycle.OPENED.set(0);
+    ScalarFixtures.Lifecycle.CLOSED.set(0);
+    ScalarFixtures.Lifecycle.failInEval = false;
+    spark().sql("SELECT lifecycle() FROM range(0, 1000, 1, 3)").collectAsList();
+    assertEquals(3, ScalarFixtures.Lifecycle.OPENED.get());
+    assertEquals(3, ScalarFixtures.Lifecycle.CLOSED.get());
+  }
+
+  @Test
+  void closeRunsWhenTheTaskFails() {
+    ScalarFixtures.Lifecycle.OPENED.set(0);
+    ScalarFixtures.Lifecycle.CLOSED.set(0);
+    ScalarFixtures.Lifecycle.failInEval = true;
+    try {
+      String message = failureOf(
+          () -> spark().sql("SELECT lifecycle() FROM range(0, 10, 1, 1)").collectAsList());
+      assertTrue(message.contains("Quiver function 'lifecycle' failed in eval: "
+          + "IllegalStateException: lifecycle was told to fail"), message);
+      assertEquals(ScalarFixtures.Lifecycle.OPENED.get(), ScalarFixtures.Lifecycle.CLOSED.get());
+    } finally {
+      ScalarFixtures.Lifecycle.failInEval = false;
+    }
+  }
+
+  @Test
+  void wrongRowCountFailsNamingTheFunction() {
+    String message = failureOf(() -> spark().sql("SELECT wrong_length(id) FROM nums").collect());
+    assertTrue(message.contains("Quiver function 'wrong_length' returned"), message);
+    assertTrue(message.contains("a scalar function must return exactly one value per input row"),
+        message);
+  }
+
+  @Test
+  void wrongVectorTypeFailsNamingTheFunction() {
+    String message = failureOf(() -> spark().sql("SELECT wrong_type(id) FROM nums").collect());
+    assertTrue(message.contains("Quiver function 'wrong_type' returned a IntVector of Arrow type "
+        + "Int(32, true), but its declared result type needs FloatingPoint(DOUBLE)"), message);
+  }
+
+  @Test
+  void nullWhereNotNullableFails() {
+    String message = failureOf(
+        () -> spark().sql("SELECT null_in_non_nullable(id) FROM nums").collect());
+    assertTrue(message.contains("Quiver function 'null_in_non_nullable' returned"), message);
+    assertTrue(message.contains("which its declared result type does not allow"), message);
+  }
+
+  @Test
+  void exceptionFromUserCodeNamesTheFunction() {
+    String message = failureOf(() -> spark().sql("SELECT throwing(id) FROM nums").collect());
+    assertTrue(message.contains(
+        "Quiver function 'throwing' failed in eval: ArithmeticException: division by zero in row 3"),
+        message);
+    String open = failureOf(() -> spark().sql("SELECT throwing_open(id) FROM nums").collect());
+    assertTrue(open.contains("Quiver function 'throwing_open' failed in open: IOException: "
+        + "connection refused by sftp.example.com"), open);
+  }
+
+  @Test
+  void wrongArgumentCountFailsAtAnalysis() {
+    String message = failureOf(() -> spark().sql("SELECT plus_one(1, 2)"));
+    assertTrue(message.contains("Quiver function 'plus_one' takes 1 argument (double), but was "
+        + "called with 2."), message);
+  }
+
+  @Test
+  void uncastableArgumentFailsAtAnalysis() {
+    String message = failureOf(() -> spark().sql("SELECT plus_one(array(1))"));
+    assertTrue(message.contains("plus_one"), message);
+  }
+
+  @Test
+  void registeringTwiceFails() {
+    String message = failureOf(() -> Quiver.register(spark(), "counter",
+        new ScalarFixtures.Counter()));
+    assertTrue(message.contains("Two functions are registered under the name 'counter'"), message);
+    String builtin = failureOf(() -> Quiver.register(spark(), "upper",
+        new ScalarFixtures.Counter()));
+    assertTrue(builtin.contains("Two functions are registered under the name 'upper'"), builtin);
+  }
+
+  @Test
+  void duplicateNamesOnTheClasspathAndInConfigurationFail() {
+    String message = failureOf(() -> FunctionCatalog.load().discover(
+        ScalarFixtures.AnotherPlusOne.class.getName()));
+    assertTrue(message.contains("Two functions are registered under the name 'plus_one': "
+        + ScalarFixtures.PlusOne.class.getName() + " and "
+        + ScalarFixtures.AnotherPlusOne.class.getName()), message);
+  }
+
+  @Test
+  void invalidResultTypeFailsAtRegistration() {
+    String message = failureOf(() -> Quiver.register(spark(), new ScalarFixtures.BadType()));
+    assertTrue(message.contains("Quiver function 'bad_type' declares the result type 'doubel', "
+        + "which is not a valid Spark DDL type"), message);
+  }
+
+  @Test
+  void allThreeWaysOfRegistrationShowInShowFunctions() {
+    List<String> functions = spark().sql("SHOW FUNCTIONS").collectAsList().stream()
+        .map(r -> r.getString(0)).collect(Collectors.toList());
+    assertTrue(functions.contains("plus_one"), "ServiceLoader");
+    assertTrue(functions.contains("configured"), "spark.quiver.functions");
+    assertTrue(functions.contains("counter"), "Quiver.register");
+    assertEquals(List.of("[configured]"), strings(spark().sql("SELECT configured()")));
+  }
+
+  @Test
+  void describeFunctionPrintsUsage() {
+    String text = spark().sql("DESCRIBE FUNCTION EXTENDED plus_one").collectAsList().stream()
+        .map(r -> r.getString(0)).collect(Collectors.joining("\n"));
+    assertTrue(text.contains("Function: plus_one"), text);
+    assertTrue(text.contains(ScalarFixtures.PlusOne.class.getName()), text);
+    assertTrue(text.contains("Quiver scalar function: plus_one(double) returns double"), text);
+    assertTrue(text.contains("Adds one to a number."), text);
+  }
+
+  @Test
+  void groupByAndAggregateOverCalls() {
+    assertEquals(List.of("[even,13]", "[odd,12]"), strings(spark().sql(
+        "SELECT parity(id).parity AS p, count(*) FROM nums GROUP BY parity(id).parity ORDER BY p")));
+    assertEquals(List.of("[4.0]"), strings(spark().sql(
+        "SELECT plus_one(max(id) - 21) FROM nums")));
+    assertEquals(List.of("[325.0]"), strings(spark().sql("SELECT sum(plus_one(id)) FROM nums")));
+  }
+
+  private static List<SparkPlan> evalOperators(Dataset<Row> df) {
+    SparkPlan plan = df.queryExecution().executedPlan();
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
+      plan = adaptive.finalPhysicalPlan();
+    }
+    return scala.jdk.javaapi.CollectionConverters.asJava(plan.collect(
+        new scala.runtime.AbstractPartialFunction<SparkPlan, SparkPlan>() {
+          @Override
+          public boolean isDefinedAt(SparkPlan p) {
+            return p instanceof ScalarEvalExec;
+          }
+
+          @Override
+          public <A1 extends SparkPlan, B1> B1 applyOrElse(A1 p, scala.Function1<A1, B1> d) {
+            @SuppressWarnings("unchecked")
+            B1 result = (B1) (isDefinedAt(p) ? p : d.apply(p));
+            return result;
+          }
+        }));
+  }
+
+  static void unused(QuiverException e) {}
+}

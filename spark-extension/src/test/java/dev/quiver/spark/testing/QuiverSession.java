@@ -1,0 +1,85 @@
+package dev.quiver.spark.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.quiver.spark.arrow.QuiverMemory;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Base for tests that run queries: one Spark session for the whole test JVM, configured the way
+ * users run Quiver (only {@code spark.sql.extensions}), and a check after every test that no Arrow
+ * memory is left allocated, whether the test's queries succeeded or failed.
+ */
+public abstract class QuiverSession {
+  private static SparkSession spark;
+
+  protected static synchronized SparkSession spark() {
+    if (spark == null) {
+      SparkSession.Builder builder = SparkSession.builder()
+          .master("local[2]")
+          .appName("quiver-tests")
+          .config("spark.sql.extensions", "dev.quiver.spark.QuiverExtensions")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.default.parallelism", "4")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.driver.host", "127.0.0.1")
+          // The second way to register: by class name in the configuration.
+          .config("spark.quiver.functions", ConfiguredFunction.class.getName());
+      spark = builder.getOrCreate();
+      spark.sparkContext().setLogLevel("ERROR");
+    }
+    return spark;
+  }
+
+  @AfterEach
+  void noArrowMemoryLeft() {
+    assertNoArrowMemoryLeft();
+  }
+
+  /**
+   * Waits briefly for tasks of a failed job that are still winding down, then checks that Quiver
+   * holds no Arrow memory.
+   */
+  public static void assertNoArrowMemoryLeft() {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (QuiverMemory.allocatedBytes() != 0 && System.currentTimeMillis() < deadline) {
+      sleep(50);
+    }
+    assertEquals(0, QuiverMemory.allocatedBytes(), "Arrow memory left allocated by Quiver");
+  }
+
+  /** The message chain of a failure, outermost first, for assertions on what users read. */
+  public static String messages(Throwable t) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      out.append(c.getClass().getName()).append(": ").append(c.getMessage()).append('\n');
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return out.toString();
+  }
+
+  /** Runs {@code action}, expecting it to fail, and returns the message chain. */
+  public static String failureOf(Supplier<?> action) {
+    try {
+      Object result = action.get();
+      throw new AssertionError("expected a failure, got " + result);
+    } catch (AssertionError e) {
+      throw e;
+    } catch (Throwable t) {
+      return messages(t);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
