@@ -99,9 +99,9 @@ public final class FunctionCatalog {
       }
       throw duplicate(handle.name(), existing.className(), handle.className());
     }
-    if (FunctionRegistry.builtin().functionExists(FunctionIdentifier.apply(handle.name()))
-        || TableFunctionRegistry.builtin().functionExists(
-            FunctionIdentifier.apply(handle.name()))) {
+    FunctionIdentifier builtin = FunctionNames.builtin(handle.name());
+    if (FunctionRegistry.builtin().functionExists(builtin)
+        || TableFunctionRegistry.builtin().functionExists(builtin)) {
       throw new QuiverException("Quiver function '" + handle.name() + "' ("
           + handle.className() + ") has the name of a Spark built-in function; choose another.");
     }
@@ -112,7 +112,7 @@ public final class FunctionCatalog {
   public void inject(SparkSessionExtensions extensions, List<FunctionHandle> functions) {
     for (FunctionHandle handle : functions) {
       FunctionKind kind = kindOf(handle);
-      FunctionIdentifier id = FunctionIdentifier.apply(handle.name());
+      FunctionIdentifier id = FunctionNames.injected(handle.name());
       ExpressionInfo info = info(kind, handle);
       Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
       if (builder != null) {
@@ -133,13 +133,17 @@ public final class FunctionCatalog {
     FunctionHandle handle = FunctionHandle.ofInstance(name, function);
     FunctionKind kind = kindOf(handle);
     SessionState state = ((org.apache.spark.sql.classic.SparkSession) session).sessionState();
-    FunctionIdentifier id = FunctionIdentifier.apply(name);
-    if (state.functionRegistry().functionExists(id)
-        || state.tableFunctionRegistry().functionExists(id)) {
-      String existing = state.functionRegistry().functionExists(id)
-          ? state.functionRegistry().lookupFunction(id).get().getClassName()
-          : state.tableFunctionRegistry().lookupFunction(id).get().getClassName();
-      throw duplicate(name, existing, function.getClass().getName());
+    FunctionIdentifier id = FunctionNames.temporary(name);
+    for (FunctionIdentifier taken : List.of(FunctionNames.builtin(name), id)) {
+      if (state.functionRegistry().functionExists(taken)) {
+        throw duplicate(name, state.functionRegistry().lookupFunction(taken).get().getClassName(),
+            function.getClass().getName());
+      }
+      if (state.tableFunctionRegistry().functionExists(taken)) {
+        throw duplicate(name,
+            state.tableFunctionRegistry().lookupFunction(taken).get().getClassName(),
+            function.getClass().getName());
+      }
     }
     ExpressionInfo info = info(kind, handle);
     Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
