@@ -10,7 +10,7 @@ import scala.Option;
  * under {@code system.session}. One jar serves both by looking for the 4.2 namespaces.
  */
 final class FunctionNames {
-  private static final boolean QUALIFIED = hasSessionNamespace();
+  private static final boolean QUALIFIED = hasBuiltinNamespace();
 
   private FunctionNames() {}
 
@@ -31,10 +31,10 @@ final class FunctionNames {
     return FunctionIdentifier.apply(name);
   }
 
-  private static boolean hasSessionNamespace() {
+  private static boolean hasBuiltinNamespace() {
     try {
       Class.forName("org.apache.spark.sql.connector.catalog.CatalogManager$")
-          .getMethod("SESSION_NAMESPACE");
+          .getMethod("BUILTIN_NAMESPACE");
       return true;
     } catch (ReflectiveOperationException e) {
       return false;
