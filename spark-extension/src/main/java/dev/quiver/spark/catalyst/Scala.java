@@ -21,8 +21,7 @@ public final class Scala {
   /** The attributes that the given expressions reference. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static org.apache.spark.sql.catalyst.expressions.AttributeSet attributeSet(
-      scala.collection.Iterable<? extends org.apache.spark.sql.catalyst.expressions.Expression>
-          expressions) {
+      scala.collection.Iterable<?> expressions) {
     return org.apache.spark.sql.catalyst.expressions.AttributeSet.apply(
         (scala.collection.Iterable) expressions);
   }

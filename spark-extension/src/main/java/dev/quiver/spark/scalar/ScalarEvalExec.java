@@ -27,6 +27,7 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
@@ -52,22 +53,29 @@ import scala.reflect.ClassTag$;
 public final class ScalarEvalExec extends QuiverExecNode {
   private final Seq<ScalarCall> calls;
   private final Seq<Attribute> resultAttributes;
+  private final Seq<NamedExpression> projectList;
 
+  /**
+   * @param projectList what the operator outputs, over the child's columns and the results: the
+   *     child's columns followed by the results, or the list of a projection above that the
+   *     planner fused in, so that columns nobody reads are neither buffered nor copied
+   */
   public ScalarEvalExec(Seq<ScalarCall> calls, Seq<Attribute> resultAttributes,
-      SparkPlan child) {
+      Seq<NamedExpression> projectList, SparkPlan child) {
     super(child);
     this.calls = calls;
     this.resultAttributes = resultAttributes;
+    this.projectList = projectList;
   }
 
   @Override
   protected Object[] constructorArgs() {
-    return new Object[] {calls, resultAttributes, child()};
+    return new Object[] {calls, resultAttributes, projectList, child()};
   }
 
   @Override
   protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new ScalarEvalExec(calls, resultAttributes, newChild);
+    return new ScalarEvalExec(calls, resultAttributes, projectList, newChild);
   }
 
   @Override
@@ -77,7 +85,11 @@ public final class ScalarEvalExec extends QuiverExecNode {
 
   @Override
   public Seq<Attribute> output() {
-    return child().output().appendedAll(resultAttributes).toList();
+    List<Attribute> out = new ArrayList<>();
+    for (NamedExpression e : Scala.list(projectList)) {
+      out.add(e.toAttribute());
+    }
+    return Scala.seq(out);
   }
 
   @Override
@@ -93,6 +105,9 @@ public final class ScalarEvalExec extends QuiverExecNode {
   @Override
   public RDD<InternalRow> doExecute() {
     List<ScalarCall> callList = Scala.list(calls);
+    List<Attribute> input = Scala.list(child().output());
+    // Each distinct argument is written once per batch. Plain columns are read straight from the
+    // input row; anything else is computed by a projection first.
     List<Expression> arguments = new ArrayList<>();
     int[][] argumentIndexes = new int[callList.size()][];
     for (int c = 0; c < callList.size(); c++) {
@@ -100,6 +115,19 @@ public final class ScalarEvalExec extends QuiverExecNode {
       argumentIndexes[c] = new int[children.size()];
       for (int a = 0; a < children.size(); a++) {
         argumentIndexes[c][a] = indexOf(arguments, children.get(a));
+      }
+    }
+    List<Expression> computed = new ArrayList<>();
+    int[] argumentOrdinals = new int[arguments.size()];
+    boolean[] argumentComputed = new boolean[arguments.size()];
+    for (int i = 0; i < arguments.size(); i++) {
+      int ordinal = arguments.get(i) instanceof Attribute a ? ordinalOf(input, a) : -1;
+      if (ordinal >= 0) {
+        argumentOrdinals[i] = ordinal;
+      } else {
+        argumentComputed[i] = true;
+        argumentOrdinals[i] = computed.size();
+        computed.add(arguments.get(i));
       }
     }
     String timeZone = SQLConf.get().sessionLocalTimeZone();
@@ -117,10 +145,12 @@ public final class ScalarEvalExec extends QuiverExecNode {
       resultFields[c] = new StructField(call.name(), call.dataType(), call.nullable(),
           Metadata.empty());
     }
+    // The input rows are kept for the batch only if the output reads any of their columns.
+    boolean keepInput = Scala.attributeSet(projectList).intersect(child().outputSet()).nonEmpty();
     Evaluation evaluation = new Evaluation(functions, new StructType(resultFields),
-        Scala.seq(arguments),
-        new StructType(argumentFields), argumentIndexes, child().output(), output(), timeZone,
-        QuiverConf.batchSize(), metrics().apply("numInputRows"),
+        new StructType(argumentFields), argumentIndexes, argumentOrdinals, argumentComputed,
+        Scala.seq(computed), child().output(), resultAttributes, projectList, keepInput,
+        timeZone, QuiverConf.batchSize(), metrics().apply("numInputRows"),
         metrics().apply("numOutputRows"), metrics().apply("numBatches"),
         metrics().apply("functionTime"));
     return child().execute().mapPartitionsInternal(evaluation, false,
@@ -138,16 +168,29 @@ public final class ScalarEvalExec extends QuiverExecNode {
     return distinct.size() - 1;
   }
 
+  private static int ordinalOf(List<Attribute> input, Attribute a) {
+    for (int i = 0; i < input.size(); i++) {
+      if (input.get(i).exprId().equals(a.exprId())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** What an executor needs to evaluate the calls over one partition. */
   private static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
     final FunctionHandle[] functions;
     final StructType resultSchema;
-    final Seq<Expression> arguments;
     final StructType argumentSchema;
     final int[][] argumentIndexes;
+    final int[] argumentOrdinals;
+    final boolean[] argumentComputed;
+    final Seq<Expression> computed;
     final Seq<Attribute> input;
-    final Seq<Attribute> output;
+    final Seq<Attribute> results;
+    final Seq<NamedExpression> projectList;
+    final boolean keepInput;
     final String timeZone;
     final int batchSize;
     final SQLMetric inputRows;
@@ -155,17 +198,22 @@ public final class ScalarEvalExec extends QuiverExecNode {
     final SQLMetric batches;
     final SQLMetric functionTime;
 
-    Evaluation(FunctionHandle[] functions, StructType resultSchema, Seq<Expression> arguments,
-        StructType argumentSchema, int[][] argumentIndexes, Seq<Attribute> input,
-        Seq<Attribute> output, String timeZone, int batchSize, SQLMetric inputRows,
-        SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
+    Evaluation(FunctionHandle[] functions, StructType resultSchema, StructType argumentSchema,
+        int[][] argumentIndexes, int[] argumentOrdinals, boolean[] argumentComputed,
+        Seq<Expression> computed, Seq<Attribute> input, Seq<Attribute> results,
+        Seq<NamedExpression> projectList, boolean keepInput, String timeZone, int batchSize,
+        SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
       this.functions = functions;
       this.resultSchema = resultSchema;
-      this.arguments = arguments;
       this.argumentSchema = argumentSchema;
       this.argumentIndexes = argumentIndexes;
+      this.argumentOrdinals = argumentOrdinals;
+      this.argumentComputed = argumentComputed;
+      this.computed = computed;
       this.input = input;
-      this.output = output;
+      this.results = results;
+      this.projectList = projectList;
+      this.keepInput = keepInput;
       this.timeZone = timeZone;
       this.batchSize = batchSize;
       this.inputRows = inputRows;
@@ -180,11 +228,11 @@ public final class ScalarEvalExec extends QuiverExecNode {
     }
   }
 
-  /** Pulls batches from the child, evaluates the calls, and returns input rows with results. */
+  /** Pulls batches from the child, evaluates the calls, and returns the projected rows. */
   private static final class Evaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
     private final Iterator<InternalRow> input;
-    private final UnsafeProjection argumentProjection;
+    private final UnsafeProjection computedProjection;
     private final UnsafeProjection outputProjection;
     private final JoinedRow joined = new JoinedRow();
     private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
@@ -201,10 +249,17 @@ public final class ScalarEvalExec extends QuiverExecNode {
     Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
       this.plan = plan;
       this.input = input;
-      this.argumentProjection = UnsafeProjection.create(plan.arguments, plan.input);
-      this.outputProjection = UnsafeProjection.create(
-          Scala.seq(new ArrayList<Expression>(Scala.list(plan.output))), plan.output);
-      this.bufferedRows = new InternalRow[plan.batchSize];
+      this.computedProjection = plan.computed.isEmpty() ? null
+          : UnsafeProjection.create(plan.computed, plan.input);
+      if (computedProjection != null) {
+        computedProjection.initialize(task.partitionId());
+      }
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      Seq<Expression> outputExpressions = (Seq) plan.projectList;
+      this.outputProjection = UnsafeProjection.create(outputExpressions,
+          plan.keepInput ? plan.input.appendedAll(plan.results).toList() : plan.results);
+      outputProjection.initialize(task.partitionId());
+      this.bufferedRows = plan.keepInput ? new InternalRow[plan.batchSize] : null;
       this.results = new FieldVector[plan.functions.length];
       this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
       BufferAllocator allocator = QuiverMemory.taskAllocator(task);
@@ -253,8 +308,9 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      InternalRow result = outputProjection.apply(
-          joined.apply(bufferedRows[position], resultBatch.getRow(position)));
+      InternalRow resultRow = resultBatch.getRow(position);
+      InternalRow result = outputProjection.apply(plan.keepInput
+          ? joined.apply(bufferedRows[position], resultRow) : resultRow);
       position++;
       return result;
     }
@@ -262,10 +318,20 @@ public final class ScalarEvalExec extends QuiverExecNode {
     private void evaluateNextBatch() {
       writer.reset();
       int rows = 0;
+      int[] ordinals = plan.argumentOrdinals;
+      boolean[] fromComputed = plan.argumentComputed;
       while (rows < plan.batchSize && input.hasNext()) {
         InternalRow row = input.next();
-        bufferedRows[rows++] = row.copy();
-        writer.write(argumentProjection.apply(row));
+        if (bufferedRows != null) {
+          bufferedRows[rows] = row.copy();
+        }
+        InternalRow computedRow = computedProjection == null ? null
+            : computedProjection.apply(row);
+        for (int i = 0; i < ordinals.length; i++) {
+          writer.write(i, fromComputed[i] ? computedRow : row, ordinals[i]);
+        }
+        writer.next();
+        rows++;
       }
       writer.finish();
       ColumnVector[] columns = new ColumnVector[functions.size()];
@@ -295,7 +361,9 @@ public final class ScalarEvalExec extends QuiverExecNode {
         open.add(results[c]);
         results[c] = null;
       }
-      Arrays.fill(bufferedRows, 0, batchRows, null);
+      if (bufferedRows != null) {
+        Arrays.fill(bufferedRows, 0, batchRows, null);
+      }
       resultBatch = null;
       batchRows = 0;
       position = 0;
