@@ -23,6 +23,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -42,6 +43,7 @@ import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
  * Evaluates Quiver scalar calls on Arrow batches of the child's rows and appends their results:
@@ -104,6 +106,49 @@ public final class ScalarEvalExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
+    return child().execute().mapPartitionsInternal(evaluation(), false,
+        ClassTag$.MODULE$.apply(InternalRow.class));
+  }
+
+  /**
+   * Columnar when the child is (a Parquet, ORC or cached scan) and the calls and the output only
+   * read plain columns: then batches pass through without ever becoming rows.
+   */
+  @Override
+  public boolean supportsColumnar() {
+    if (!child().supportsColumnar()) {
+      return false;
+    }
+    List<Attribute> input = Scala.list(child().output());
+    for (ScalarCall call : Scala.list(calls)) {
+      for (Expression arg : Scala.list(call.children())) {
+        if (!(arg instanceof Attribute a) || ordinalOf(input, a) < 0) {
+          return false;
+        }
+      }
+    }
+    return Scala.list(projectList).stream().allMatch(e -> column(e) != null);
+  }
+
+  /** The column an output is, renamed or not; null for a computed output. */
+  private static Attribute column(NamedExpression e) {
+    if (e instanceof Attribute a) {
+      return a;
+    }
+    if (e instanceof Alias alias && alias.child() instanceof Attribute a) {
+      return a;
+    }
+    return null;
+  }
+
+  @Override
+  public RDD<ColumnarBatch> doExecuteColumnar() {
+    return child().executeColumnar().mapPartitionsInternal(
+        new ColumnarEvaluation(evaluation()), false,
+        ClassTag$.MODULE$.apply(ColumnarBatch.class));
+  }
+
+  private Evaluation evaluation() {
     List<ScalarCall> callList = Scala.list(calls);
     List<Attribute> input = Scala.list(child().output());
     // Each distinct argument is written once per batch. Plain columns are read straight from the
@@ -147,14 +192,24 @@ public final class ScalarEvalExec extends QuiverExecNode {
     }
     // The input rows are kept for the batch only if the output reads any of their columns.
     boolean keepInput = Scala.attributeSet(projectList).intersect(child().outputSet()).nonEmpty();
-    Evaluation evaluation = new Evaluation(functions, new StructType(resultFields),
+    // For the columnar path: where each output column comes from, a child column (>= 0) or the
+    // result of call -source - 1.
+    List<NamedExpression> outputs = Scala.list(projectList);
+    List<Attribute> resultList = Scala.list(resultAttributes);
+    int[] outputSources = new int[outputs.size()];
+    for (int i = 0; i < outputs.size(); i++) {
+      Attribute a = column(outputs.get(i));
+      if (a != null) {
+        int ordinal = ordinalOf(input, a);
+        outputSources[i] = ordinal >= 0 ? ordinal : -ordinalOf(resultList, a) - 1;
+      }
+    }
+    return new Evaluation(functions, new StructType(resultFields),
         new StructType(argumentFields), argumentIndexes, argumentOrdinals, argumentComputed,
         Scala.seq(computed), child().output(), resultAttributes, projectList, keepInput,
-        timeZone, QuiverConf.batchSize(), metrics().apply("numInputRows"),
+        outputSources, timeZone, QuiverConf.batchSize(), metrics().apply("numInputRows"),
         metrics().apply("numOutputRows"), metrics().apply("numBatches"),
         metrics().apply("functionTime"));
-    return child().execute().mapPartitionsInternal(evaluation, false,
-        ClassTag$.MODULE$.apply(InternalRow.class));
   }
 
   /** Position of {@code e} among {@code distinct}, adding it if no equal argument is there. */
@@ -191,6 +246,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
     final Seq<Attribute> results;
     final Seq<NamedExpression> projectList;
     final boolean keepInput;
+    final int[] outputSources;
     final String timeZone;
     final int batchSize;
     final SQLMetric inputRows;
@@ -201,7 +257,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
     Evaluation(FunctionHandle[] functions, StructType resultSchema, StructType argumentSchema,
         int[][] argumentIndexes, int[] argumentOrdinals, boolean[] argumentComputed,
         Seq<Expression> computed, Seq<Attribute> input, Seq<Attribute> results,
-        Seq<NamedExpression> projectList, boolean keepInput, String timeZone, int batchSize,
+        Seq<NamedExpression> projectList, boolean keepInput, int[] outputSources,
+        String timeZone, int batchSize,
         SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
       this.functions = functions;
       this.resultSchema = resultSchema;
@@ -214,6 +271,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
       this.results = results;
       this.projectList = projectList;
       this.keepInput = keepInput;
+      this.outputSources = outputSources;
       this.timeZone = timeZone;
       this.batchSize = batchSize;
       this.inputRows = inputRows;
@@ -224,42 +282,41 @@ public final class ScalarEvalExec extends QuiverExecNode {
 
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
-      return new Evaluator(this, rows, TaskContext.get());
+      return new RowEvaluator(this, rows, TaskContext.get());
     }
   }
 
-  /** Pulls batches from the child, evaluates the calls, and returns the projected rows. */
-  private static final class Evaluator extends AbstractIterator<InternalRow> {
+  /** The columnar path's per-partition work. */
+  private static final class ColumnarEvaluation extends AbstractFunction1<
+      Iterator<ColumnarBatch>, Iterator<ColumnarBatch>> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final Evaluation plan;
-    private final Iterator<InternalRow> input;
-    private final UnsafeProjection computedProjection;
-    private final UnsafeProjection outputProjection;
-    private final JoinedRow joined = new JoinedRow();
+
+    ColumnarEvaluation(Evaluation plan) {
+      this.plan = plan;
+    }
+
+    @Override
+    public Iterator<ColumnarBatch> apply(Iterator<ColumnarBatch> batches) {
+      return new ColumnarEvaluator(plan, batches, TaskContext.get());
+    }
+  }
+
+  /**
+   * The calls of one task: their functions, the reusable argument batch, and the results of the
+   * current batch, which stay valid until the next batch is evaluated.
+   */
+  private static final class Calls implements AutoCloseable {
+    private final Evaluation plan;
     private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
     private final VectorSchemaRoot[] callArguments;
     private final RowBatchWriter writer;
-    private final InternalRow[] bufferedRows;
     private final FieldVector[] results;
     private final List<Field> resultFields;
-    private ColumnarBatch resultBatch;
-    private int position;
-    private int batchRows;
-    private boolean finished;
+    private boolean closed;
 
-    Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
+    Calls(Evaluation plan, TaskContext task) {
       this.plan = plan;
-      this.input = input;
-      this.computedProjection = plan.computed.isEmpty() ? null
-          : UnsafeProjection.create(plan.computed, plan.input);
-      if (computedProjection != null) {
-        computedProjection.initialize(task.partitionId());
-      }
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      Seq<Expression> outputExpressions = (Seq) plan.projectList;
-      this.outputProjection = UnsafeProjection.create(outputExpressions,
-          plan.keepInput ? plan.input.appendedAll(plan.results).toList() : plan.results);
-      outputProjection.initialize(task.partitionId());
-      this.bufferedRows = plan.keepInput ? new InternalRow[plan.batchSize] : null;
       this.results = new FieldVector[plan.functions.length];
       this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
       BufferAllocator allocator = QuiverMemory.taskAllocator(task);
@@ -286,54 +343,26 @@ public final class ScalarEvalExec extends QuiverExecNode {
       }
     }
 
-    @Override
-    public boolean hasNext() {
-      if (position < batchRows) {
-        return true;
-      }
-      if (finished) {
-        return false;
-      }
+    /** Starts a batch: forgets the previous one's arguments and results. */
+    void reset() {
       closeResults();
-      if (!input.hasNext()) {
-        finish();
-        return false;
-      }
-      evaluateNextBatch();
-      return position < batchRows;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      InternalRow resultRow = resultBatch.getRow(position);
-      InternalRow result = outputProjection.apply(plan.keepInput
-          ? joined.apply(bufferedRows[position], resultRow) : resultRow);
-      position++;
-      return result;
-    }
-
-    private void evaluateNextBatch() {
       writer.reset();
-      int rows = 0;
+    }
+
+    /** Appends the arguments of one row; plain columns are read at their input ordinal. */
+    void write(InternalRow row, InternalRow computedRow) {
       int[] ordinals = plan.argumentOrdinals;
       boolean[] fromComputed = plan.argumentComputed;
-      while (rows < plan.batchSize && input.hasNext()) {
-        InternalRow row = input.next();
-        if (bufferedRows != null) {
-          bufferedRows[rows] = row.copy();
-        }
-        InternalRow computedRow = computedProjection == null ? null
-            : computedProjection.apply(row);
-        for (int i = 0; i < ordinals.length; i++) {
-          writer.write(i, fromComputed[i] ? computedRow : row, ordinals[i]);
-        }
-        writer.next();
-        rows++;
+      for (int i = 0; i < ordinals.length; i++) {
+        writer.write(i, fromComputed[i] ? computedRow : row, ordinals[i]);
       }
+      writer.next();
+    }
+
+    /** Calls every function on the batch written so far; returns one column per call. */
+    ColumnVector[] evaluate() {
       writer.finish();
+      int rows = writer.rows();
       ColumnVector[] columns = new ColumnVector[functions.size()];
       for (int c = 0; c < functions.size(); c++) {
         TaskFunction<ScalarFunction> function = functions.get(c);
@@ -347,12 +376,10 @@ public final class ScalarEvalExec extends QuiverExecNode {
         ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
         columns[c] = new ArrowColumnVector(result);
       }
-      resultBatch = new ColumnarBatch(columns, rows);
-      batchRows = rows;
-      position = 0;
       plan.inputRows.add(rows);
       plan.outputRows.add(rows);
       plan.batches.add(1);
+      return columns;
     }
 
     private void closeResults() {
@@ -361,25 +388,149 @@ public final class ScalarEvalExec extends QuiverExecNode {
         open.add(results[c]);
         results[c] = null;
       }
-      if (bufferedRows != null) {
-        Arrays.fill(bufferedRows, 0, batchRows, null);
-      }
-      resultBatch = null;
-      batchRows = 0;
-      position = 0;
       ArrowTypes.closeAll(open);
-    }
-
-    /** End of input: close the functions now, so a leak fails this task rather than later. */
-    private void finish() {
-      finished = true;
-      release();
-      ArrowTypes.closeAll(functions);
     }
 
     private void release() {
       closeResults();
       writer.close();
+    }
+
+    /** End of input: close the functions now, so a leak fails this task rather than later. */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        release();
+        ArrowTypes.closeAll(functions);
+      }
+    }
+  }
+
+  /** Gathers the child's rows into batches, evaluates the calls, returns projected rows. */
+  private static final class RowEvaluator extends AbstractIterator<InternalRow> {
+    private final Evaluation plan;
+    private final Iterator<InternalRow> input;
+    private final Calls calls;
+    private final UnsafeProjection computedProjection;
+    private final UnsafeProjection outputProjection;
+    private final JoinedRow joined = new JoinedRow();
+    private final InternalRow[] bufferedRows;
+    private ColumnarBatch resultBatch;
+    private int position;
+    private int batchRows;
+    private boolean finished;
+
+    RowEvaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
+      this.plan = plan;
+      this.input = input;
+      this.computedProjection = plan.computed.isEmpty() ? null
+          : UnsafeProjection.create(plan.computed, plan.input);
+      if (computedProjection != null) {
+        computedProjection.initialize(task.partitionId());
+      }
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      Seq<Expression> outputExpressions = (Seq) plan.projectList;
+      this.outputProjection = UnsafeProjection.create(outputExpressions,
+          plan.keepInput ? plan.input.appendedAll(plan.results).toList() : plan.results);
+      outputProjection.initialize(task.partitionId());
+      this.bufferedRows = plan.keepInput ? new InternalRow[plan.batchSize] : null;
+      this.calls = new Calls(plan, task);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (position < batchRows) {
+        return true;
+      }
+      if (finished) {
+        return false;
+      }
+      if (bufferedRows != null) {
+        Arrays.fill(bufferedRows, 0, batchRows, null);
+      }
+      calls.reset();
+      if (!input.hasNext()) {
+        finished = true;
+        calls.close();
+        return false;
+      }
+      int rows = 0;
+      while (rows < plan.batchSize && input.hasNext()) {
+        InternalRow row = input.next();
+        if (bufferedRows != null) {
+          bufferedRows[rows] = row.copy();
+        }
+        calls.write(row, computedProjection == null ? null : computedProjection.apply(row));
+        rows++;
+      }
+      resultBatch = new ColumnarBatch(calls.evaluate(), rows);
+      batchRows = rows;
+      position = 0;
+      return rows > 0;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      InternalRow resultRow = resultBatch.getRow(position);
+      InternalRow result = outputProjection.apply(plan.keepInput
+          ? joined.apply(bufferedRows[position], resultRow) : resultRow);
+      position++;
+      return result;
+    }
+  }
+
+  /**
+   * The columnar path: evaluates the calls on each batch of a columnar child (a Parquet, ORC or
+   * cached scan) and returns batches that hold the child's columns as they are plus the result
+   * vectors, so no row is ever materialized here.
+   */
+  private static final class ColumnarEvaluator extends AbstractIterator<ColumnarBatch> {
+    private final Iterator<ColumnarBatch> input;
+    private final Calls calls;
+    private final int[] outputSources;
+    private boolean finished;
+
+    ColumnarEvaluator(Evaluation plan, Iterator<ColumnarBatch> input, TaskContext task) {
+      this.input = input;
+      this.outputSources = plan.outputSources;
+      this.calls = new Calls(plan, task);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (finished) {
+        return false;
+      }
+      calls.reset();
+      if (!input.hasNext()) {
+        finished = true;
+        calls.close();
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    public ColumnarBatch next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      ColumnarBatch batch = input.next();
+      int rows = batch.numRows();
+      for (int r = 0; r < rows; r++) {
+        calls.write(batch.getRow(r), null);
+      }
+      ColumnVector[] results = calls.evaluate();
+      ColumnVector[] columns = new ColumnVector[outputSources.length];
+      for (int i = 0; i < columns.length; i++) {
+        int source = outputSources[i];
+        columns[i] = source >= 0 ? batch.column(source) : results[-source - 1];
+      }
+      return new ColumnarBatch(columns, rows);
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.apache.spark.sql.functions.col;
 
 import dev.quiver.spark.Quiver;
-import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionCatalog;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
@@ -17,6 +16,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 class ScalarFunctionTest extends QuiverSession {
 
@@ -75,6 +76,18 @@ class ScalarFunctionTest extends QuiverSession {
     assertEquals(List.of("[4.0,6.0,5.0]"), strings(df));
     List<SparkPlan> evals = evalOperators(df);
     assertEquals(1, evals.size(), df.queryExecution().executedPlan().toString());
+  }
+
+  @Test
+  void columnarScanFeedsBatchesWithoutRows(@TempDir Path dir) {
+    spark().table("nums").write().parquet(dir.resolve("nums").toString());
+    Dataset<Row> df = spark().read().parquet(dir.resolve("nums").toString())
+        .selectExpr("id", "plus_one(y)", "y").orderBy("id");
+    List<String> rows = strings(df);
+    assertEquals(25, rows.size());
+    assertEquals(List.of("[0,null,null]", "[1,2.0,1.0]", "[2,3.0,2.0]"), rows.subList(0, 3));
+    assertTrue(evalOperators(df).get(0).supportsColumnar(),
+        df.queryExecution().executedPlan().toString());
   }
 
   @Test
@@ -266,25 +279,23 @@ class ScalarFunctionTest extends QuiverSession {
   }
 
   private static List<SparkPlan> evalOperators(Dataset<Row> df) {
-    SparkPlan plan = df.queryExecution().executedPlan();
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
-      plan = adaptive.finalPhysicalPlan();
-    }
-    return scala.jdk.javaapi.CollectionConverters.asJava(plan.collect(
-        new scala.runtime.AbstractPartialFunction<SparkPlan, SparkPlan>() {
-          @Override
-          public boolean isDefinedAt(SparkPlan p) {
-            return p instanceof ScalarEvalExec;
-          }
-
-          @Override
-          public <A1 extends SparkPlan, B1> B1 applyOrElse(A1 p, scala.Function1<A1, B1> d) {
-            @SuppressWarnings("unchecked")
-            B1 result = (B1) (isDefinedAt(p) ? p : d.apply(p));
-            return result;
-          }
-        }));
+    List<SparkPlan> found = new java.util.ArrayList<>();
+    collect(df.queryExecution().executedPlan(), found);
+    return found;
   }
 
-  static void unused(QuiverException e) {}
+  /** Finds the operators, also inside adaptive query stages. */
+  private static void collect(SparkPlan plan, List<SparkPlan> found) {
+    if (plan instanceof ScalarEvalExec) {
+      found.add(plan);
+    }
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
+      collect(adaptive.executedPlan(), found);
+    } else if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
+      collect(stage.plan(), found);
+    }
+    for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
+      collect(child, found);
+    }
+  }
 }
