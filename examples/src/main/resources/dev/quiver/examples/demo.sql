@@ -1,0 +1,2 @@
+-- Quiver functions registered by the examples jar.
+SHOW USER FUNCTIONS;
