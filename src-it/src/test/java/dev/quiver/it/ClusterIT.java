@@ -268,6 +268,9 @@ class ClusterIT {
         "--jars", BUNDLE_JAR + "," + FUNCTIONS_JAR,
         "--conf", "spark.sql.extensions=dev.quiver.spark.QuiverExtensions",
         "--conf", "spark.executor.cores=1",
+        // Short-lived JVMs on a small machine: start fast rather than peak.
+        "--driver-java-options", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+        "--conf", "spark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false",
