@@ -163,14 +163,20 @@ class ClusterIT {
         Pace.MARKER_DIR, markers.toString());
 
     ChildProcess driver = submit("fault", plan, conf);
-    String appId = driver.awaitStdout(Pattern.compile("QUIVER app=(\\S+)"), JOB_TIMEOUT)
-        .group(1);
-    Victim victim = awaitVictim(driver, appId, markers, Duration.ofSeconds(180));
-    System.out.printf("killing executor %s (pid %d) of %s while it runs %s; %d tasks done%n",
-        victim.executor.executorId(), victim.executor.process().pid(), appId, victim.task,
-        victim.tasksDone);
-    victim.executor.process().destroyForcibly();
-    victim.executor.process().onExit().get(30, TimeUnit.SECONDS);
+    Victim victim;
+    try {
+      String appId = driver.awaitStdout(Pattern.compile("QUIVER app=(\\S+)"), JOB_TIMEOUT)
+          .group(1);
+      victim = awaitVictim(driver, appId, markers, Duration.ofSeconds(180));
+      System.out.printf("killing executor %s (pid %d) of %s while it runs %s; %d tasks done%n",
+          victim.executor.executorId(), victim.executor.process().pid(), appId, victim.task,
+          victim.tasksDone);
+      victim.executor.process().destroyForcibly();
+      victim.executor.process().onExit().get(30, TimeUnit.SECONDS);
+    } catch (Throwable t) {
+      driver.close();
+      throw t;
+    }
 
     Properties report = finish("fault", driver, plan);
     String killed = victim.executor.executorId();
@@ -281,9 +287,14 @@ class ClusterIT {
     return cluster.submit("quiver-it-" + name, args, appDir);
   }
 
+  /** Waits for the driver to exit (stopping it if it does not) and verifies the results. */
   private static Properties finish(String name, ChildProcess driver, JobPlan plan) {
-    long start = System.nanoTime();
-    int exit = driver.awaitExit(JOB_TIMEOUT);
+    int exit;
+    try {
+      exit = driver.awaitExit(JOB_TIMEOUT);
+    } finally {
+      driver.close();
+    }
     Path out = WORK.resolve(name).resolve("out");
     Properties report = new Properties();
     Path reportFile = out.resolve("report.properties");
