@@ -1,0 +1,157 @@
+package dev.quiver.it.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The driver program of the integration tests, submitted with spark-submit: runs the SQL of a
+ * plan and writes what Spark returned, and where its tasks ran, to an output directory. The tests
+ * own the queries and their expected results; this program only runs them.
+ *
+ * <pre>
+ * SqlJob &lt;plan.properties&gt; &lt;output directory&gt;
+ * </pre>
+ *
+ * The plan is a {@link Properties} file:
+ * <ul>
+ *   <li>{@code executors}: wait until this many executors have registered before the first
+ *       query (at most {@code executors.timeoutSeconds}, 120 by default);</li>
+ *   <li>{@code setup.0}, {@code setup.1}, ...: statements run first, in order;</li>
+ *   <li>{@code checks}: the names of the checks, comma-separated, run in this order;</li>
+ *   <li>{@code check.<name>.sql}: the query of a check;</li>
+ *   <li>{@code check.<name>.output}: {@code rows} (the default) collects the result on the driver
+ *       and writes {@code <name>.rows}, one row a line as {@link RowFormat} prints it, sorted;
+ *       {@code csv} has the executors write the result with Spark's CSV writer into
+ *       {@code <name>/}.</li>
+ * </ul>
+ *
+ * Each check runs in its own job group, so {@code report.properties} can say, per check, how many
+ * rows it returned, which executors ran its successful tasks and which tasks failed and why (see
+ * {@link TaskTracker}). The application id is printed first, as {@code QUIVER app=<id>}.
+ */
+public final class SqlJob {
+  private SqlJob() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: SqlJob <plan.properties> <output directory>");
+    }
+    Properties plan = new Properties();
+    try (Reader in = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
+      plan.load(in);
+    }
+    Path out = Path.of(args[1]);
+    Files.createDirectories(out);
+
+    SparkSession spark = SparkSession.builder().getOrCreate();
+    TaskTracker tracker = new TaskTracker();
+    spark.sparkContext().addSparkListener(tracker);
+    Properties report = new Properties();
+    String appId = spark.sparkContext().applicationId();
+    report.setProperty("app.id", appId);
+    report.setProperty("spark.version", spark.version());
+    say("app=" + appId);
+    try {
+      int executors = Integer.parseInt(plan.getProperty("executors", "0"));
+      int timeout = Integer.parseInt(plan.getProperty("executors.timeoutSeconds", "120"));
+      awaitExecutors(spark, executors, timeout);
+      for (int i = 0; plan.containsKey("setup." + i); i++) {
+        spark.sql(plan.getProperty("setup." + i)).collectAsList();
+      }
+      for (String name : plan.getProperty("checks", "").split(",")) {
+        if (!name.isBlank()) {
+          runCheck(spark, plan, name.trim(), out, report);
+        }
+      }
+      report.setProperty("status", "done");
+    } finally {
+      // Stopping drains the listener bus, so the tracker has seen every event after this.
+      spark.stop();
+      tracker.report(report);
+      writeReport(report, out.resolve("report.properties"));
+    }
+  }
+
+  private static void runCheck(SparkSession spark, Properties plan, String name, Path out,
+      Properties report) throws IOException {
+    String sql = plan.getProperty("check." + name + ".sql");
+    if (sql == null) {
+      throw new IllegalArgumentException("check '" + name + "' has no check." + name + ".sql");
+    }
+    String output = plan.getProperty("check." + name + ".output", "rows");
+    spark.sparkContext().setJobGroup(name, "check " + name, false);
+    long start = System.nanoTime();
+    try {
+      Dataset<Row> result = spark.sql(sql);
+      String summary;
+      switch (output) {
+        case "rows":
+          List<String> lines = new ArrayList<>();
+          for (Row row : result.collectAsList()) {
+            lines.add(RowFormat.format(row));
+          }
+          lines.sort(null);
+          Files.write(out.resolve(name + ".rows"), lines, StandardCharsets.UTF_8);
+          report.setProperty("check." + name + ".rows", String.valueOf(lines.size()));
+          summary = "rows=" + lines.size();
+          break;
+        case "csv":
+          // The test reads the files; the job does not read them back.
+          Path dir = out.resolve(name);
+          result.write().mode("overwrite").csv(dir.toString());
+          summary = "written to " + dir;
+          break;
+        default:
+          throw new IllegalArgumentException("check." + name + ".output must be rows or csv, got "
+              + output);
+      }
+      String seconds = String.format("%.1f", (System.nanoTime() - start) / 1e9);
+      report.setProperty("check." + name + ".seconds", seconds);
+      say("check=" + name + " " + summary + " seconds=" + seconds);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /** Waits until {@code count} executors have registered with the driver. */
+  private static void awaitExecutors(SparkSession spark, int count, int timeoutSeconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+    while (true) {
+      // The driver is listed too.
+      int registered = spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
+      if (registered >= count) {
+        say("executors=" + registered);
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + registered + " of " + count
+            + " executors registered within " + timeoutSeconds + " s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void writeReport(Properties report, Path file) throws IOException {
+    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      report.store(writer, "what the SqlJob saw");
+    }
+    new TreeMap<>(report).forEach((key, value) -> say(key + "=" + value));
+  }
+
+  private static void say(String line) {
+    System.out.println("QUIVER " + line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,354 @@
+package dev.quiver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quiver.it.JobPlan.Check;
+import dev.quiver.it.JobPlan.Output;
+import dev.quiver.it.StandaloneCluster.Executor;
+import dev.quiver.it.functions.Label;
+import dev.quiver.it.functions.Mix;
+import dev.quiver.it.functions.Pace;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Quiver deployed the way users deploy it: a Spark standalone cluster (a Master and two Workers,
+ * each in its own JVM, executors in JVMs of their own) on loopback, and applications submitted
+ * through {@code org.apache.spark.deploy.SparkSubmit} with
+ * {@code --jars quiver-spark-bundle.jar,<functions jar>} and
+ * {@code --conf spark.sql.extensions=dev.quiver.spark.QuiverExtensions}. The functions jar is a
+ * user's: it holds {@code dev.quiver.it.functions} and their {@code META-INF/services} file, and
+ * was built against Quiver's API only.
+ *
+ * <p>Each test submits one application running a {@link JobPlan}: queries with the exact rows they
+ * must return. To test more functions end to end, add checks to a plan (and functions to
+ * {@code src/main/java/dev/quiver/it/functions}).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final Path WORK = Path.of(property("quiver.it.workDir"));
+  private static final Path BUNDLE_JAR = jar("quiver.it.bundleJar");
+  private static final Path FUNCTIONS_JAR = jar("quiver.it.functionsJar");
+  private static final Path JOB_JAR = jar("quiver.it.jobJar");
+  private static final Duration JOB_TIMEOUT = Duration.ofSeconds(240);
+
+  private static StandaloneCluster cluster;
+
+  /** On a failure, prints the end of every log of the cluster, drivers' and executors' too. */
+  @RegisterExtension
+  static final TestWatcher DIAGNOSTICS = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (cluster != null) {
+        System.err.println(cluster.diagnostics());
+      }
+    }
+  };
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    deleteRecursively(WORK);
+    SparkDistribution spark = new SparkDistribution(Path.of(property("quiver.it.sparkHome")),
+        property("quiver.it.scalaVersion"));
+    long start = System.nanoTime();
+    // Two workers of one core each: the machine has two cores, and other builds may run.
+    cluster = StandaloneCluster.start(spark, WORK, 2, 1, "1g");
+    System.out.printf("cluster %s up in %.1f s%n", cluster.masterUrl(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void scalarFunctionsFromSqlOnBothWorkers() {
+    int rows = 80_000;
+    List<String> mix = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    Map<Long, long[]> groups = new TreeMap<>();
+    for (long id = 0; id < rows; id++) {
+      String name = name(id);
+      mix.add(id + "\t" + Mix.mix(id));
+      labels.add(id + "\t" + orNull(name) + "\t" + orNull(Label.label(id, name)));
+      if (name != null) {
+        long[] countAndSum = groups.computeIfAbsent(Math.floorMod(Mix.mix(id), 10L),
+            k -> new long[2]);
+        countAndSum[0]++;
+        countAndSum[1] += id;
+      }
+    }
+    List<String> grouped = groups.entrySet().stream()
+        .map(e -> e.getKey() + "\t" + e.getValue()[0] + "\t" + e.getValue()[1])
+        .collect(Collectors.toList());
+    long named = rows - rows / 10;
+
+    JobPlan plan = new JobPlan(2)
+        .setup("CREATE OR REPLACE TEMP VIEW data AS SELECT id, "
+            + "CASE WHEN id % 10 = 0 THEN NULL ELSE concat('n', id) END AS name "
+            + "FROM range(0, " + rows + ", 1, 8)")
+        // Functions declared in the user's jar (META-INF/services) are registered.
+        .check(new Check("registered", "SHOW FUNCTIONS LIKE 'it_*'", Output.ROWS,
+            List.of("it_label", "it_mix", "it_pace"), 0))
+        .check("bigint_result", "SELECT id, it_mix(id) FROM data", mix)
+        .check("string_arguments_and_nulls", "SELECT id, name, it_label(id, name) FROM data",
+            labels)
+        .check("in_where_and_group_by", "SELECT pmod(it_mix(id), 10) AS k, count(*), sum(id) "
+            + "FROM data WHERE it_label(id, name) IS NOT NULL GROUP BY pmod(it_mix(id), 10)",
+            grouped)
+        .check("agrees_with_builtins", "SELECT count(*), count(it_label(id, name)) FROM data "
+            + "WHERE it_label(id, name) <=> concat(name, '#', id % 97)",
+            List.of(rows + "\t" + named));
+
+    Properties report = run("scalar", plan, Map.of("spark.quiver.batchSize", "3000"));
+    assertEquals("done", report.getProperty("status"), "job status");
+  }
+
+  /**
+   * Kills an executor JVM while it runs a task of a query that reads shuffle output and writes
+   * files; Spark re-runs what was lost on the other executor and a replacement, and the output
+   * holds every row exactly once.
+   */
+  @Test
+  @Order(2)
+  void executorKilledWhileJobRunsLosesNoRowAndDuplicatesNone() throws Exception {
+    int rows = 160_000;
+    List<String> expected = new ArrayList<>();
+    for (long id = 0; id < rows; id++) {
+      expected.add(id + "\t" + Mix.mix(id));
+    }
+    Path markers = WORK.resolve("fault").resolve("markers");
+    // 8 tasks of 20,000 rows after a shuffle, 10 batches each, 200 ms a batch: four waves of
+    // two seconds on the two executors, time enough to kill one in the middle.
+    JobPlan plan = new JobPlan(2).check(new Check("after_executor_loss",
+        "SELECT id, it_mix(it_pace(id)) FROM "
+            + "(SELECT /*+ REPARTITION(8, id) */ id FROM range(0, " + rows + ", 1, 8))",
+        Output.CSV, expected, 1));
+    Map<String, String> conf = Map.of(
+        "spark.quiver.batchSize", "2000",
+        Pace.MILLIS_PER_BATCH, "200",
+        Pace.MARKER_DIR, markers.toString());
+
+    ChildProcess driver = submit("fault", plan, conf);
+    Victim victim;
+    try {
+      String appId = driver.awaitStdout(Pattern.compile("QUIVER app=(\\S+)"), JOB_TIMEOUT)
+          .group(1);
+      victim = awaitVictim(driver, appId, markers, Duration.ofSeconds(180));
+      System.out.printf("killing executor %s (pid %d) of %s while it runs %s; %d tasks done%n",
+          victim.executor.executorId(), victim.executor.process().pid(), appId, victim.task,
+          victim.tasksDone);
+      victim.executor.process().destroyForcibly();
+      victim.executor.process().onExit().get(30, TimeUnit.SECONDS);
+    } catch (Throwable t) {
+      driver.close();
+      throw t;
+    }
+
+    Properties report = finish("fault", driver, plan);
+    String killed = victim.executor.executorId();
+    System.out.println("after the kill: executors added " + report.getProperty("executors.added")
+        + ", removed " + report.getProperty("executors.removed") + "; executor " + killed
+        + " removed because: " + report.getProperty("executor." + killed + ".removed"));
+    report.stringPropertyNames().stream().sorted()
+        .filter(k -> k.startsWith("check.after_executor_loss."))
+        .forEach(k -> System.out.println("  " + k + " = " + report.getProperty(k)));
+
+    assertEquals("done", report.getProperty("status"), "job status");
+    assertTrue(report.getProperty("executors.removed", "").contains(killed),
+        "Spark did not notice that executor " + killed + " was lost: " + report);
+    String failures = report.stringPropertyNames().stream()
+        .filter(k -> k.startsWith("check.after_executor_loss.failure."))
+        .map(report::getProperty).collect(Collectors.joining("\n"));
+    assertTrue(failures.contains("on executor " + killed + ": ExecutorLostFailure"),
+        "no task of the killed executor " + killed + " failed:\n" + failures);
+  }
+
+  /** The executor to kill, and the task it runs. */
+  private record Victim(Executor executor, String task, long tasksDone) {}
+
+  private static final Pattern MARKER =
+      Pattern.compile("(running|done)-(p\\d+-a\\d+)-pid(\\d+)-.*");
+
+  /**
+   * Waits until both executors run paced tasks and some tasks have finished (so executors hold
+   * shuffle output and committed task output), then picks an executor whose task started less
+   * than a second ago: it has about a second of work left, so it is surely killed mid-task.
+   */
+  private static Victim awaitVictim(ChildProcess driver, String appId, Path markers,
+      Duration timeout) throws IOException {
+    Map<String, Long> firstSeen = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!driver.isAlive()) {
+        throw new AssertionError("the job ended before an executor could be killed\n"
+            + driver.tail(40));
+      }
+      long now = System.nanoTime();
+      Map<Long, String> freshTasks = new TreeMap<>();
+      Set<Long> busy = new TreeSet<>();
+      long done = 0;
+      if (Files.isDirectory(markers)) {
+        try (Stream<Path> files = Files.list(markers)) {
+          for (Path file : files.collect(Collectors.toList())) {
+            Matcher m = MARKER.matcher(file.getFileName().toString());
+            if (!m.matches()) {
+              continue;
+            }
+            if (m.group(1).equals("done")) {
+              done++;
+              continue;
+            }
+            long pid = Long.parseLong(m.group(3));
+            busy.add(pid);
+            long seen = firstSeen.computeIfAbsent(file.getFileName().toString(), f -> now);
+            if (now - seen < 1_000_000_000L) {
+              freshTasks.put(pid, m.group(2));
+            }
+          }
+        }
+      }
+      if (done >= 2 && busy.size() >= 2 && !freshTasks.isEmpty()) {
+        List<Executor> executors = cluster.executors(appId);
+        for (Executor executor : executors) {
+          String task = freshTasks.get(executor.process().pid());
+          if (task != null) {
+            return new Victim(executor, task, done);
+          }
+        }
+        throw new AssertionError("tasks run in JVMs " + freshTasks.keySet()
+            + " but the executors of " + appId + " found by command line are " + executors);
+      }
+      ChildProcess.sleep(20);
+    }
+    throw new AssertionError("the executors did not both run paced tasks within "
+        + timeout.toSeconds() + " s");
+  }
+
+  /** Submits an application running {@code plan}, waits for it, and verifies its results. */
+  private static Properties run(String name, JobPlan plan, Map<String, String> conf) {
+    return finish(name, submit(name, plan, conf), plan);
+  }
+
+  private static ChildProcess submit(String name, JobPlan plan, Map<String, String> conf) {
+    Path appDir = WORK.resolve(name);
+    Path planFile = appDir.resolve("plan.properties");
+    plan.write(planFile);
+    List<String> args = new ArrayList<>(List.of(
+        "--class", "dev.quiver.it.job.SqlJob",
+        "--driver-memory", "768m",
+        "--executor-memory", "512m",
+        "--jars", BUNDLE_JAR + "," + FUNCTIONS_JAR,
+        "--conf", "spark.sql.extensions=dev.quiver.spark.QuiverExtensions",
+        "--conf", "spark.executor.cores=1",
+        // Short-lived JVMs on a small machine: start fast rather than peak.
+        "--driver-java-options", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+        "--conf", "spark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+        "--conf", "spark.driver.host=127.0.0.1",
+        "--conf", "spark.driver.bindAddress=127.0.0.1",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.shuffle.partitions=8",
+        "--conf", "spark.sql.warehouse.dir=" + appDir.resolve("warehouse")));
+    conf.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+    args.addAll(List.of(JOB_JAR.toString(), planFile.toString(), appDir.resolve("out").toString()));
+    return cluster.submit("quiver-it-" + name, args, appDir);
+  }
+
+  /** Waits for the driver to exit (stopping it if it does not) and verifies the results. */
+  private static Properties finish(String name, ChildProcess driver, JobPlan plan) {
+    int exit;
+    try {
+      exit = driver.awaitExit(JOB_TIMEOUT);
+    } finally {
+      driver.close();
+    }
+    Path out = WORK.resolve(name).resolve("out");
+    Properties report = new Properties();
+    Path reportFile = out.resolve("report.properties");
+    if (Files.isRegularFile(reportFile)) {
+      try (Reader in = Files.newBufferedReader(reportFile, StandardCharsets.UTF_8)) {
+        report.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    assertEquals(0, exit, "spark-submit of " + name + " failed (exit " + exit + ")\n"
+        + driver.tail(80));
+    assertEquals(property("quiver.it.sparkVersion"), report.getProperty("spark.version"),
+        "the Spark version the application ran on");
+    plan.verify(out, report);
+    System.out.printf("application %s (%s) verified, %d checks%n", name,
+        report.getProperty("app.id"), plan.checks().size());
+    return report;
+  }
+
+  private static String name(long id) {
+    return id % 10 == 0 ? null : "n" + id;
+  }
+
+  private static String orNull(String value) {
+    return value == null ? "NULL" : value;
+  }
+
+  private static String property(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank() || value.contains("${")) {
+      throw new IllegalStateException("system property " + name
+          + " is not set; run the integration tests through Maven (mvn install)");
+    }
+    return value;
+  }
+
+  private static Path jar(String property) {
+    Path jar = Path.of(property(property));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(property + ": no jar at " + jar
+          + "; build it first (mvn install)");
+    }
+    return jar;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
