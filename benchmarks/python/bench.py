@@ -47,91 +47,103 @@ def np_normal_cdf(v: np.ndarray) -> np.ndarray:
 
 # ---- PySpark contenders -----------------------------------------------------------------------
 
-@pandas_udf("double")
-def pandas_arith(v: pd.Series) -> pd.Series:
-    return v * 2 + 1
+def register_python_contenders(spark: SparkSession) -> None:
+    """Defines the PySpark functions (their DDL types need a session) and registers them."""
+
+    @pandas_udf("double")
+    def pandas_arith(v: pd.Series) -> pd.Series:
+        return v * 2 + 1
 
 
-@arrow_udf("double")
-def arrow_arith(v: pa.Array) -> pa.Array:
-    return pc.add(pc.multiply(v, 2), 1)
+    @arrow_udf("double")
+    def arrow_arith(v: pa.Array) -> pa.Array:
+        return pc.add(pc.multiply(v, 2), 1)
 
 
-@pandas_udf("string")
-def pandas_upper_suffix(v: pd.Series) -> pd.Series:
-    return v.str.upper() + "_SUFFIX"
+    @pandas_udf("string")
+    def pandas_upper_suffix(v: pd.Series) -> pd.Series:
+        return v.str.upper() + "_SUFFIX"
 
 
-@arrow_udf("string")
-def arrow_upper_suffix(v: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(pc.utf8_upper(v), "_SUFFIX", "")
+    @arrow_udf("string")
+    def arrow_upper_suffix(v: pa.Array) -> pa.Array:
+        return pc.binary_join_element_wise(pc.utf8_upper(v), "_SUFFIX", "")
 
 
-@pandas_udf("double")
-def pandas_normal_cdf(v: pd.Series) -> pd.Series:
-    return pd.Series(np_normal_cdf(v.to_numpy()))
+    @pandas_udf("double")
+    def pandas_normal_cdf(v: pd.Series) -> pd.Series:
+        return pd.Series(np_normal_cdf(v.to_numpy()))
 
 
-@arrow_udf("double")
-def arrow_normal_cdf(v: pa.Array) -> pa.Array:
-    return pa.array(np_normal_cdf(v.to_numpy(zero_copy_only=False)))
+    @arrow_udf("double")
+    def arrow_normal_cdf(v: pa.Array) -> pa.Array:
+        return pa.array(np_normal_cdf(v.to_numpy(zero_copy_only=False)))
 
 
-@pandas_udf("array<double>")
-def pandas_stats(v: pd.Series) -> List[float]:
-    # A grouped-aggregate pandas UDF cannot return a struct: count, mean, stddev, max as an array.
-    return [float(v.count()), float(v.mean()), float(v.std(ddof=0)), float(v.max())]
+    @pandas_udf("array<double>")
+    def pandas_stats(v: pd.Series) -> List[float]:
+        # A grouped-aggregate pandas UDF cannot return a struct: count, mean, stddev, max as an array.
+        return [float(v.count()), float(v.mean()), float(v.std(ddof=0)), float(v.max())]
 
 
-@arrow_udtf(returnType="device_id int, count int, mean double, stddev double, max_value int")
-class DeviceStats:
-    """The source document's example, as it is written there."""
+    @arrow_udtf(returnType="device_id int, count int, mean double, stddev double, max_value int")
+    class DeviceStats:
+        """The source document's example, as it is written there."""
 
-    def __init__(self):
-        self._device = None
-        self._count = 0
-        self._sum = 0.0
-        self._sumsq = 0.0
-        self._max = None
+        def __init__(self):
+            self._device = None
+            self._count = 0
+            self._sum = 0.0
+            self._sumsq = 0.0
+            self._max = None
 
-    def eval(self, batch: pa.RecordBatch) -> Iterator[pa.Table]:
-        tbl = pa.table(batch)
-        self._device = pc.unique(tbl["device_id"]).to_pylist()[0]
-        vals = tbl["reading"].cast(pa.float64())
-        self._count += len(vals)
-        self._sum += pc.sum(vals).as_py() or 0.0
-        self._sumsq += pc.sum(pc.multiply(vals, vals)).as_py() or 0.0
-        cur_max = pc.max(vals).as_py()
-        self._max = cur_max if self._max is None else max(self._max, cur_max)
-        return iter(())
+        def eval(self, batch: pa.RecordBatch) -> Iterator[pa.Table]:
+            tbl = pa.table(batch)
+            self._device = pc.unique(tbl["device_id"]).to_pylist()[0]
+            vals = tbl["reading"].cast(pa.float64())
+            self._count += len(vals)
+            self._sum += pc.sum(vals).as_py() or 0.0
+            self._sumsq += pc.sum(pc.multiply(vals, vals)).as_py() or 0.0
+            cur_max = pc.max(vals).as_py()
+            self._max = cur_max if self._max is None else max(self._max, cur_max)
+            return iter(())
 
-    def terminate(self) -> Iterator[pa.Table]:
-        if self._device is not None and self._count > 0:
-            mean = self._sum / self._count
-            var = max(self._sumsq / self._count - mean * mean, 0.0)
-            yield pa.table({
-                "device_id": pa.array([self._device], pa.int32()),
-                "count": pa.array([self._count], pa.int32()),
-                "mean": pa.array([round(mean, 2)], pa.float64()),
-                "stddev": pa.array([round(var ** 0.5, 2)], pa.float64()),
-                "max_value": pa.array([int(self._max)], pa.int32()),
-            })
+        def terminate(self) -> Iterator[pa.Table]:
+            if self._device is not None and self._count > 0:
+                mean = self._sum / self._count
+                var = max(self._sumsq / self._count - mean * mean, 0.0)
+                yield pa.table({
+                    "device_id": pa.array([self._device], pa.int32()),
+                    "count": pa.array([self._count], pa.int32()),
+                    "mean": pa.array([round(mean, 2)], pa.float64()),
+                    "stddev": pa.array([round(var ** 0.5, 2)], pa.float64()),
+                    "max_value": pa.array([int(self._max)], pa.int32()),
+                })
 
 
-@arrow_udtf(returnType="doc_id int, word string")
-class Tokenize:
-    """The source document's example, as it is written there."""
+    @arrow_udtf(returnType="doc_id int, word string")
+    class Tokenize:
+        """The source document's example, as it is written there."""
 
-    def eval(self, batch: pa.RecordBatch) -> Iterator[pa.Table]:
-        tbl = pa.table(batch)
-        doc_ids: list = []
-        words: list = []
-        for doc_id, text in zip(tbl["doc_id"].to_pylist(), tbl["text"].to_pylist()):
-            for w in (text or "").split():
-                doc_ids.append(doc_id)
-                words.append(w)
-        if doc_ids:
-            yield pa.table({"doc_id": pa.array(doc_ids, pa.int32()), "word": pa.array(words)})
+        def eval(self, batch: pa.RecordBatch) -> Iterator[pa.Table]:
+            tbl = pa.table(batch)
+            doc_ids: list = []
+            words: list = []
+            for doc_id, text in zip(tbl["doc_id"].to_pylist(), tbl["text"].to_pylist()):
+                for w in (text or "").split():
+                    doc_ids.append(doc_id)
+                    words.append(w)
+            if doc_ids:
+                yield pa.table({"doc_id": pa.array(doc_ids, pa.int32()), "word": pa.array(words)})
+
+    for name, f in (("pandas_arith", pandas_arith), ("arrow_arith", arrow_arith),
+                    ("pandas_upper_suffix", pandas_upper_suffix),
+                    ("arrow_upper_suffix", arrow_upper_suffix),
+                    ("pandas_normal_cdf", pandas_normal_cdf),
+                    ("arrow_normal_cdf", arrow_normal_cdf), ("pandas_stats", pandas_stats)):
+        spark.udf.register(name, f)
+    spark.udtf.register("py_device_stats", DeviceStats)
+    spark.udtf.register("py_tokenize", Tokenize)
 
 
 # ---- Workloads --------------------------------------------------------------------------------
@@ -363,6 +375,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only workloads containing this text")
     parser.add_argument("--memory", default="12g", help="driver memory")
     args = parser.parse_args()
+    # Python workers run in this interpreter's environment, where pandas and pyarrow are.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
 
     spark = (SparkSession.builder.master("local[*]").appName("quiver-benchmark")
              .config("spark.jars", args.jars)
@@ -373,14 +387,7 @@ def main() -> None:
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     spark._jvm.dev.quiver.bench.JvmContenders.register(spark._jsparkSession)
-    for name, f in (("pandas_arith", pandas_arith), ("arrow_arith", arrow_arith),
-                    ("pandas_upper_suffix", pandas_upper_suffix),
-                    ("arrow_upper_suffix", arrow_upper_suffix),
-                    ("pandas_normal_cdf", pandas_normal_cdf),
-                    ("arrow_normal_cdf", arrow_normal_cdf), ("pandas_stats", pandas_stats)):
-        spark.udf.register(name, f)
-    spark.udtf.register("py_device_stats", DeviceStats)
-    spark.udtf.register("py_tokenize", Tokenize)
+    register_python_contenders(spark)
 
     sizes = make_data(spark, args.data, args.scale)
     header = (f"# Benchmark, Spark {spark.version}\n\n{machine()}; "
