@@ -2,6 +2,7 @@ package dev.quiver.spark.table;
 
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
@@ -186,6 +187,9 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
       this.instances = new FunctionInstances<>(plan.function, TableFunction.class, task,
           emitter, plan.functionTime);
+      // The task allocator's listener must be registered first, so that it runs last, after
+      // this one closed the instance and its allocator.
+      QuiverMemory.taskAllocator(task);
       task.addTaskCompletionListener(new TaskCompletion(this::release));
     }
 

@@ -309,32 +309,6 @@ final class TableFixtures {
     public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {}
   }
 
-  /** Allocates a vector and never closes it. */
-  public static final class Leaky implements TableFunction {
-    private FunctionContext context;
-
-    @Override
-    public String name() {
-      return "leaky";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "x int";
-    }
-
-    @Override
-    public void open(FunctionContext context) {
-      this.context = context;
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      IntVector kept = new IntVector("kept", context.allocator());
-      kept.allocateNew(16);
-    }
-  }
-
   /** Counts the rows of both sides of each cogroup. */
   public static final class CountBoth implements CoGroupFunction {
     private Long key;
@@ -372,6 +346,41 @@ final class TableFixtures {
     @Override
     public void terminate(Emitter out) {
       out.emitRow(key, left, right, leftSum);
+    }
+  }
+
+  /** Per group: the key (column k), row count, and first and last x; not registered. */
+  public static final class GroupSummary implements TableFunction {
+    private Long key;
+    private int rows;
+    private Long first;
+    private long last;
+
+    @Override
+    public String name() {
+      return "group_summary";
+    }
+
+    @Override
+    public String resultSchema() {
+      return "k bigint, rows int, first bigint, last bigint";
+    }
+
+    @Override
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      BigIntVector k = (BigIntVector) table.getVector("k");
+      BigIntVector x = (BigIntVector) table.getVector("x");
+      for (int i = 0; i < table.getRowCount(); i++) {
+        key = k.isNull(i) ? null : k.get(i);
+        first = first == null ? x.get(i) : first;
+        last = x.get(i);
+        rows++;
+      }
+    }
+
+    @Override
+    public void terminate(Emitter out) {
+      out.emitRow(key, rows, first, rows == 0 ? null : last);
     }
   }
 }
