@@ -3,10 +3,8 @@ package dev.quiver.spark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.QuiverFunction;
-import dev.quiver.spark.Quiver;
+import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.testing.QuiverSession;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,16 +12,8 @@ import org.junit.jupiter.api.Test;
 class TableFunctionErrorTest extends QuiverSession {
 
   @BeforeAll
-  static void register() {
-    SparkSession spark = spark();
-    spark.sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("t");
-    for (QuiverFunction f : new QuiverFunction[] {new TableFixtures.Failing(),
-        new TableFixtures.WrongType(), new TableFixtures.WrongWidth(),
-        new TableFixtures.BadRow()}) {
-      if (!spark.catalog().functionExists(f.name())) {
-        Quiver.register(spark, f);
-      }
-    }
+  static void data() {
+    spark().sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("t");
   }
 
   private static String failure(String sql) {
@@ -87,9 +77,10 @@ class TableFunctionErrorTest extends QuiverSession {
 
   @Test
   void invalidResultSchemaFailsRegistration() {
+    // What Quiver.register and session start-up check for each function they register.
     assertContains("Quiver function 'bad_schema' declares the result schema 'total int,, rows',"
-        + " which is not a valid Spark DDL schema",
-        failureOf(() -> Quiver.register(spark(), new TableFixtures.BadSchema())));
+        + " which is not a valid Spark DDL schema", failureOf(() -> new TableFunctionKind()
+            .signature(FunctionHandle.ofInstance("bad_schema", new TableFixtures.BadSchema()))));
   }
 
   @Test
