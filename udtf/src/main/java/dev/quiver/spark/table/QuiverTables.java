@@ -35,11 +35,13 @@ import org.apache.spark.sql.types.StructType;
  * {@code mapInArrow}).
  *
  * <pre>{@code
- * // a registered function, with the Dataset as TABLE argument and a named scalar argument
+ * // a registered function, with the Dataset as TABLE argument
  * Dataset<Row> top = QuiverTables.call(spark, "top_reviews_per_product",
  *     QuiverTables.asTable(reviews).partitionBy(col("product_id"))
- *         .orderBy(col("rating").desc(), col("review_id")),
- *     QuiverTables.named("k", 3));
+ *         .orderBy(col("rating").desc(), col("review_id")));
+ * // ... and with a named scalar argument: threshold_filter(TABLE(v), threshold => 10)
+ * Dataset<Row> high = QuiverTables.call(spark, "threshold_filter", QuiverTables.asTable(v),
+ *     QuiverTables.named("threshold", 10));
  *
  * // grouped map: each group's rows, ordered by time, streamed through a fresh instance
  * Dataset<Row> psd = QuiverTables.groupBy(signals, col("sensor_id"), col("session_id"))

@@ -113,12 +113,10 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     String tableDdl = null;
     if (table != null) {
       columns = new LinkedHashMap<>();
-      List<String> ddl = new ArrayList<>();
       for (StructField field : table.plan().schema().fields()) {
         columns.put(field.name(), field.dataType().simpleString());
-        ddl.add(field.toDDL());
       }
-      tableDdl = String.join(", ", ddl);
+      tableDdl = ddl(table.plan().schema());
     }
     boolean partitioned = table != null && table.hasRepartitioning();
     AnalyzeResult analyzed;
@@ -233,6 +231,15 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
       }
     }
     return -1;
+  }
+
+  /** A schema as DDL, readably: {@code "id BIGINT, name STRING"}. */
+  static String ddl(StructType schema) {
+    List<String> fields = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      fields.add(field.toDDL());
+    }
+    return String.join(", ", fields);
   }
 
   static StructType resultSchema(String function, String ddl) {

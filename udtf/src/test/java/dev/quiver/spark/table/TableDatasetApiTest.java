@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,9 +69,5 @@ class TableDatasetApiTest extends QuiverSession {
         .applyInArrow(new TableFixtures.CountBoth()));
     assertTrue(failure.contains("Quiver function 'count_both' cogroups by keys of different "
         + "types: key 1 is bigint on the left and int on the right"), failure);
-  }
-
-  static List<String> sorted(List<String> rows) {
-    return rows.stream().sorted().collect(Collectors.toList());
   }
 }

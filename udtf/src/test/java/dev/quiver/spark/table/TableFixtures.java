@@ -152,6 +152,36 @@ final class TableFixtures {
     }
   }
 
+  /** {@code columns(n)}: one row of n int columns, named by analyze from the constant n. */
+  public static final class Columns implements TableFunction {
+    @Override
+    public String name() {
+      return "columns";
+    }
+
+    @Override
+    public AnalyzeResult analyze(AnalyzeArguments call) {
+      Arguments args = call.arguments();
+      if (args.size() != 1 || !args.isConstant(0) || !"int".equals(args.type(0))) {
+        throw new IllegalArgumentException("columns takes one constant int, got " + args);
+      }
+      List<String> columns = new ArrayList<>();
+      for (int i = 0; i < args.getInt(0); i++) {
+        columns.add("c" + i + " int");
+      }
+      return AnalyzeResult.of(String.join(", ", columns));
+    }
+
+    @Override
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      Object[] row = new Object[arguments.getInt(0)];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = i;
+      }
+      out.emitRow(row);
+    }
+  }
+
   /** Analyze asks for PARTITION BY k ORDER BY x DESC; emits like {@link Trace}. */
   public static final class SelfPartitioned implements TableFunction {
     private final Trace trace = new Trace();

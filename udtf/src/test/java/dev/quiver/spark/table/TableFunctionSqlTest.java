@@ -129,6 +129,12 @@ class TableFunctionSqlTest extends QuiverSession {
     spark().conf().set("spark.quiver.batchSize", "3");
     assertEquals(List.of("[eval,0,3,9,6,3]", "[eval,0,1,0]", "[terminate,0,2,null]"),
         rows("SELECT * FROM self_partitioned(TABLE(t)) WHERE keys = '0' ORDER BY kind, rows DESC"));
+    Dataset<Row> columns = spark().sql("SELECT * FROM columns(3)");
+    assertEquals(List.of("c0", "c1", "c2"), List.of(columns.columns()));
+    assertEquals(List.of("[0,1,2]"), rows(columns));
+    String failure = failureOf(() -> spark().sql("SELECT * FROM t, LATERAL columns(t.x)"));
+    assertTrue(failure.contains("Quiver function 'columns' failed in analyze: "
+        + "IllegalArgumentException: columns takes one constant int, got (<column>)"), failure);
     assertEquals("k bigint, x bigint".toUpperCase(),
         spark().sql("SELECT * FROM echo(TABLE(t))").schema().toDDL()
             .replace(" NOT NULL", "").replace(",", ", ").toUpperCase());
@@ -156,6 +162,13 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(6L, op.metrics().apply("numBatches").value());
     assertEquals(3L, op.metrics().apply("numGroups").value());
     assertTrue(op.metrics().apply("functionTime").value() > 0);
+  }
+
+  @Test
+  void describeFunction() {
+    String description = String.join("\n", rows("DESCRIBE FUNCTION EXTENDED trace"));
+    assertTrue(description.contains("Quiver table function: trace(TABLE(...), ...) returns "
+        + "kind STRING, keys STRING, rows INT, val STRING"), description);
   }
 
   @Test
