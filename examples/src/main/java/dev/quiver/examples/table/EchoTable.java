@@ -14,7 +14,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <pre>{@code
  * SELECT * FROM echo_table(TABLE(SELECT id AS value FROM range(5)))
- * QuiverTables.call(spark, "echo_table", QuiverTables.asTable(spark.range(5).selectExpr("id AS value")))
+ * QuiverTables.call(spark, "echo_table",
+ *     QuiverTables.asTable(spark.range(5).selectExpr("id AS value")))
  * }</pre>
  */
 public final class EchoTable implements TableFunction {

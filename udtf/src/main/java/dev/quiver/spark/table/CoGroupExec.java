@@ -266,8 +266,8 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
         TaskContext task) {
       this.plan = plan;
       this.groups = new CoGroupedIterator(
-          org.apache.spark.sql.execution.GroupedIterator.apply(leftRows, plan.leftKeys, plan.leftInput),
-          org.apache.spark.sql.execution.GroupedIterator.apply(rightRows, plan.rightKeys, plan.rightInput), plan.keySchema);
+          TableFunctionExec.groupsOf(leftRows, plan.leftKeys, plan.leftInput),
+          TableFunctionExec.groupsOf(rightRows, plan.rightKeys, plan.rightInput), plan.keySchema);
       BufferAllocator allocator = QuiverMemory.taskAllocator(task);
       this.leftWriter = new RowBatchWriter(TableFunctionExec.schemaOf(plan.leftInput),
           plan.timeZone, allocator);

@@ -73,7 +73,7 @@ public final class QuiverTables {
     return ((org.apache.spark.sql.classic.Dataset<Row>) dataset).asTable();
   }
 
-  /** A named argument for {@link #call}: {@code named("threshold", 10)} is {@code threshold => 10}. */
+  /** A named argument of {@link #call}, for example {@code named("threshold", 10)}. */
   public static Named named(String name, Object value) {
     return new Named(name, value);
   }

@@ -64,7 +64,8 @@ final class RowEmitter implements Emitter {
     List<FieldVector> vectors = batch.getFieldVectors();
     if (vectors.size() != fields.size()) {
       throw fail("emitted a batch of " + vectors.size() + " columns " + names(vectors)
-          + ", but its result schema has " + fields.size() + " (" + TableFunctionBuilder.ddl(resultType) + ")");
+          + ", but its result schema has " + fields.size() + " ("
+          + TableFunctionBuilder.ddl(resultType) + ")");
     }
     int count = batch.getRowCount();
     boolean hasValues = false;
@@ -107,7 +108,8 @@ final class RowEmitter implements Emitter {
     StructField[] columns = resultType.fields();
     if (values == null || values.length != columns.length) {
       throw fail("emitted a row of " + (values == null ? 0 : values.length) + " values, but "
-          + "its result schema has " + columns.length + " columns (" + TableFunctionBuilder.ddl(resultType) + ")");
+          + "its result schema has " + columns.length + " columns ("
+          + TableFunctionBuilder.ddl(resultType) + ")");
     }
     Object[] internal = new Object[columns.length];
     for (int c = 0; c < columns.length; c++) {

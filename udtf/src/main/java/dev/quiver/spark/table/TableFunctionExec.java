@@ -25,6 +25,7 @@ import org.apache.spark.sql.catalyst.plans.physical.AllTuples$;
 import org.apache.spark.sql.catalyst.plans.physical.ClusteredDistribution;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
 import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
+import org.apache.spark.sql.execution.GroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
@@ -178,6 +179,12 @@ public final class TableFunctionExec extends QuiverExecNode {
     return new StructType(fields.toArray(new StructField[0]));
   }
 
+  /** Runs of rows with equal keys, each as an iterator over the group's rows. */
+  static Iterator<Tuple2<InternalRow, Iterator<InternalRow>>> groupsOf(Iterator<InternalRow> rows,
+      Seq<Expression> keys, Seq<Attribute> input) {
+    return GroupedIterator.apply(rows, keys, input);
+  }
+
   /** Constant scalar arguments as the function sees them. */
   static Arguments constantArguments(Seq<Expression> arguments, Seq<String> names) {
     Arguments.Builder builder = Arguments.builder();
@@ -257,7 +264,7 @@ public final class TableFunctionExec extends QuiverExecNode {
         this.keyedGroups = null;
         this.wholePartition = rows;
       } else {
-        this.keyedGroups = org.apache.spark.sql.execution.GroupedIterator.apply(rows, plan.partitionBy, plan.input);
+        this.keyedGroups = groupsOf(rows, plan.partitionBy, plan.input);
       }
       this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.input), plan.timeZone,
           QuiverMemory.taskAllocator(task));

@@ -66,7 +66,7 @@ public final class TableFunctionGenerator extends Expression
         elementSchema, udfDeterministic);
   }
 
-  /** Spark requires LATERAL subqueries to be deterministic; a non-deterministic function says so. */
+  /** Spark requires LATERAL subqueries to be deterministic; non-deterministic functions say so. */
   @Override
   public boolean deterministic() {
     return udfDeterministic && children.forall(Expression::deterministic);
