@@ -53,6 +53,28 @@ public final class ArrowTypes {
     checkNulls(function, result, expected, "result");
   }
 
+  /**
+   * Fails, naming the function, if {@code vector} holds nulls where {@code expected} (or one of
+   * its struct fields) allows none; {@code path} names the column in the message.
+   */
+  public static void checkNoNulls(String function, ValueVector vector, Field expected,
+      String path) {
+    checkNulls(function, vector, expected, path);
+  }
+
+  /**
+   * Why a vector of field {@code actual} cannot be read as {@code expected}: null if it can,
+   * otherwise a detail to append to a message (possibly empty when the top-level types differ).
+   */
+  public static String typeMismatch(Field actual, Field expected) {
+    return mismatch(actual, expected, "");
+  }
+
+  /** An Arrow field's type for messages, with its children, for example {@code List<Int(32)>}. */
+  public static String describeType(Field field) {
+    return describe(field);
+  }
+
   private static void checkNulls(String function, ValueVector vector, Field expected,
       String path) {
     if (!expected.isNullable() && vector.getNullCount() > 0) {

@@ -24,6 +24,11 @@ public final class QuiverMemory {
     return ROOT.getAllocatedMemory();
   }
 
+  /** The most bytes Quiver held at once in this JVM since it started. */
+  public static long peakAllocatedBytes() {
+    return ROOT.getPeakMemoryAllocation();
+  }
+
   /**
    * The allocator of the running task, created on first use. It is closed when the task ends,
    * after everything that registered a completion listener later (operators, functions) closed.

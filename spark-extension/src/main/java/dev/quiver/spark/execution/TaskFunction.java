@@ -38,6 +38,17 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
   /** Creates and opens the function for the running task. */
   public static <F extends QuiverFunction> TaskFunction<F> open(FunctionHandle handle,
       Class<F> kind, TaskContext task) {
+    return open(handle, kind, task, true);
+  }
+
+  /**
+   * Creates and opens the function for the running task; with {@code closeWhenTaskEnds} false
+   * the caller alone closes it. Operators that open a fresh instance for every group of rows
+   * use that, so that a task with many groups does not accumulate completion listeners (each
+   * holding an instance); they close the current instance from a listener of their own.
+   */
+  public static <F extends QuiverFunction> TaskFunction<F> open(FunctionHandle handle,
+      Class<F> kind, TaskContext task, boolean closeWhenTaskEnds) {
     QuiverFunction instance;
     try {
       instance = handle.newInstance();
@@ -54,12 +65,25 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
     BufferAllocator allocator = taskAllocator.newChildAllocator(
         "quiver-function-" + handle.name(), 0, Long.MAX_VALUE);
     TaskFunction<F> result = new TaskFunction<>(handle.name(), kind.cast(instance), allocator);
-    // Registered after the task allocator's listener, so it runs before it.
-    task.addTaskCompletionListener(new TaskCompletion(result::close));
-    result.call("open", () -> {
-      result.function.open(new Context(handle.name(), allocator, task));
-      return null;
-    });
+    if (closeWhenTaskEnds) {
+      // Registered after the task allocator's listener, so it runs before it.
+      task.addTaskCompletionListener(new TaskCompletion(result::close));
+    }
+    try {
+      result.call("open", () -> {
+        result.function.open(new Context(handle.name(), allocator, task));
+        return null;
+      });
+    } catch (RuntimeException e) {
+      if (!closeWhenTaskEnds) {
+        try {
+          result.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
     return result;
   }
 

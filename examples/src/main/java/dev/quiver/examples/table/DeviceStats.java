@@ -1,0 +1,73 @@
+package dev.quiver.examples.table;
+
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.Emitter;
+import dev.quiver.function.table.TableFunction;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Per-device count, mean, population standard deviation and maximum of the readings, for
+ * example to look for anomalies; mean and standard deviation are rounded to two decimals.
+ *
+ * <pre>{@code
+ * SELECT * FROM device_stats(TABLE(readings) PARTITION BY device_id) ORDER BY device_id
+ * }</pre>
+ */
+public final class DeviceStats implements TableFunction {
+  private Integer device;
+  private int count;
+  private double sum;
+  private double sumOfSquares;
+  private Long max;
+
+  @Override
+  public String name() {
+    return "device_stats";
+  }
+
+  @Override
+  public String description() {
+    return "Count, mean, standard deviation and maximum of the readings per device_id of a "
+        + "TABLE(device_id int, reading int) partitioned by device_id.";
+  }
+
+  @Override
+  public String resultSchema() {
+    return "device_id int, count int, mean double, stddev double, max_value int";
+  }
+
+  @Override
+  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
+    IntVector devices = (IntVector) batch.getVector("device_id");
+    BaseIntVector readings = (BaseIntVector) batch.getVector("reading");
+    for (int i = 0; i < batch.getRowCount(); i++) {
+      device = devices.getObject(i);
+      if (batch.getVector("reading").isNull(i)) {
+        continue;
+      }
+      long reading = readings.getValueAsLong(i);
+      count++;
+      sum += reading;
+      sumOfSquares += (double) reading * reading;
+      max = max == null ? reading : Math.max(max, reading);
+    }
+  }
+
+  @Override
+  public void terminate(Emitter out) {
+    if (device != null && count > 0) {
+      double mean = sum / count;
+      double variance = Math.max(sumOfSquares / count - mean * mean, 0.0);
+      out.emitRow(device, count, round2(mean), round2(Math.sqrt(variance)), max.intValue());
+    }
+  }
+
+  /** Rounds like Python's round(x, 2): the exact binary value, ties to even. */
+  static double round2(double x) {
+    return new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).doubleValue();
+  }
+}

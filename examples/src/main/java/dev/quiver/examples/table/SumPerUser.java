@@ -1,0 +1,58 @@
+package dev.quiver.examples.table;
+
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.Emitter;
+import dev.quiver.function.table.TableFunction;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Aggregation per key with {@code terminate}: the total amount and row count of each user.
+ *
+ * <pre>{@code
+ * SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY user_id) ORDER BY user_id
+ * }</pre>
+ *
+ * {@code eval} may run several times per user as rows arrive in batches; the single result row
+ * per user is emitted once all of the user's rows were seen. Each user gets a fresh instance, so
+ * the running totals start at zero.
+ */
+public final class SumPerUser implements TableFunction {
+  private Integer user;
+  private int total;
+  private int rows;
+
+  @Override
+  public String name() {
+    return "sum_per_user";
+  }
+
+  @Override
+  public String description() {
+    return "The total amount and row count per user_id of a TABLE(user_id int, amount int) "
+        + "partitioned by user_id.";
+  }
+
+  @Override
+  public String resultSchema() {
+    return "user_id int, total_amount int, rows int";
+  }
+
+  @Override
+  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
+    IntVector users = (IntVector) batch.getVector("user_id");
+    IntVector amounts = (IntVector) batch.getVector("amount");
+    for (int i = 0; i < batch.getRowCount(); i++) {
+      user = users.getObject(i);
+      total += amounts.isNull(i) ? 0 : amounts.get(i);
+      rows++;
+    }
+  }
+
+  @Override
+  public void terminate(Emitter out) {
+    if (user != null) {
+      out.emitRow(user, total, rows);
+    }
+  }
+}

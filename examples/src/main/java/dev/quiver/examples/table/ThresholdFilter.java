@@ -1,0 +1,61 @@
+package dev.quiver.examples.table;
+
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.Emitter;
+import dev.quiver.function.table.TableFunction;
+import java.util.List;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Keeps the rows whose {@code value} exceeds a threshold given as a scalar argument, by position
+ * or by name.
+ *
+ * <pre>{@code
+ * SELECT * FROM threshold_filter(TABLE(v), 10)
+ * SELECT * FROM threshold_filter(TABLE(v), threshold => 10)
+ * }</pre>
+ */
+public final class ThresholdFilter implements TableFunction {
+
+  @Override
+  public String name() {
+    return "threshold_filter";
+  }
+
+  @Override
+  public String description() {
+    return "The rows of a TABLE(partition_key int, value int) whose value exceeds threshold.";
+  }
+
+  @Override
+  public String resultSchema() {
+    return "partition_key int, value int";
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    return List.of("threshold");
+  }
+
+  @Override
+  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
+    long threshold = arguments.getLong("threshold");
+    IntVector keys = (IntVector) batch.getVector("partition_key");
+    IntVector values = (IntVector) batch.getVector("value");
+    try (VectorSchemaRoot kept = out.newBatch()) {
+      IntVector keptKeys = (IntVector) kept.getVector(0);
+      IntVector keptValues = (IntVector) kept.getVector(1);
+      int n = 0;
+      for (int i = 0; i < batch.getRowCount(); i++) {
+        if (!values.isNull(i) && values.get(i) > threshold) {
+          keptKeys.copyFromSafe(i, n, keys);
+          keptValues.copyFromSafe(i, n, values);
+          n++;
+        }
+      }
+      kept.setRowCount(n);
+      out.emit(kept);
+    }
+  }
+}

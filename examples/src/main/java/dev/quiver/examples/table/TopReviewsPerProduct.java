@@ -1,0 +1,67 @@
+package dev.quiver.examples.table;
+
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.Emitter;
+import dev.quiver.function.table.SkipRestOfInputTableException;
+import dev.quiver.function.table.TableFunction;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The first three reviews of each product in the order the call asks for, skipping the rest of
+ * the product's reviews once it has them.
+ *
+ * <pre>{@code
+ * SELECT * FROM top_reviews_per_product(
+ *   TABLE(reviews) PARTITION BY (product_id) ORDER BY (rating DESC, review_id))
+ * }</pre>
+ *
+ * The input batch is reused by Quiver after {@code eval} returns, so the kept rows are copied
+ * out as Java values.
+ */
+public final class TopReviewsPerProduct implements TableFunction {
+  static final int TOP_K = 3;
+
+  private final List<Object[]> top = new ArrayList<>();
+
+  @Override
+  public String name() {
+    return "top_reviews_per_product";
+  }
+
+  @Override
+  public String description() {
+    return "The first 3 rows per product of a TABLE(product_id int, review_id int, rating int, "
+        + "review string) partitioned by product_id and ordered as wanted.";
+  }
+
+  @Override
+  public String resultSchema() {
+    return "product_id int, review_id int, rating int, review string";
+  }
+
+  @Override
+  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
+    IntVector products = (IntVector) batch.getVector("product_id");
+    IntVector reviews = (IntVector) batch.getVector("review_id");
+    IntVector ratings = (IntVector) batch.getVector("rating");
+    VarCharVector texts = (VarCharVector) batch.getVector("review");
+    for (int i = 0; i < batch.getRowCount() && top.size() < TOP_K; i++) {
+      top.add(new Object[] {products.getObject(i), reviews.getObject(i), ratings.getObject(i),
+          texts.isNull(i) ? null : texts.getObject(i).toString()});
+    }
+    if (top.size() >= TOP_K) {
+      throw new SkipRestOfInputTableException("collected the top " + TOP_K + " reviews");
+    }
+  }
+
+  @Override
+  public void terminate(Emitter out) {
+    for (Object[] row : top) {
+      out.emitRow(row);
+    }
+  }
+}

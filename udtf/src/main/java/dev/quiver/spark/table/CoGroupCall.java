@@ -1,0 +1,166 @@
+package dev.quiver.spark.table;
+
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.Scala;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.plans.logical.BinaryNode;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * A {@code CoGroupFunction} over two inputs grouped by keys of the same types: the counterpart of
+ * Spark's {@code FlatMapCoGroupsInArrow}; planned as {@link CoGroupExec}. Follows the constructor
+ * contract of {@code QuiverLogicalNode}, for two children.
+ */
+public final class CoGroupCall extends LogicalPlan
+    implements BinaryNode, MultiInstanceRelation, java.io.Serializable {
+  private final FunctionHandle function;
+  private final Seq<Expression> leftKeys;
+  private final Seq<Expression> rightKeys;
+  private final Seq<SortOrder> leftOrder;
+  private final Seq<SortOrder> rightOrder;
+  private final Seq<Attribute> resultAttributes;
+  private final LogicalPlan left;
+  private final LogicalPlan right;
+
+  public CoGroupCall(FunctionHandle function, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
+      Seq<SortOrder> leftOrder, Seq<SortOrder> rightOrder, Seq<Attribute> resultAttributes,
+      LogicalPlan left, LogicalPlan right) {
+    this.function = function;
+    this.leftKeys = leftKeys;
+    this.rightKeys = rightKeys;
+    this.leftOrder = leftOrder;
+    this.rightOrder = rightOrder;
+    this.resultAttributes = resultAttributes;
+    this.left = left;
+    this.right = right;
+  }
+
+  public FunctionHandle function() {
+    return function;
+  }
+
+  public Seq<Expression> leftKeys() {
+    return leftKeys;
+  }
+
+  public Seq<Expression> rightKeys() {
+    return rightKeys;
+  }
+
+  public Seq<SortOrder> leftOrder() {
+    return leftOrder;
+  }
+
+  public Seq<SortOrder> rightOrder() {
+    return rightOrder;
+  }
+
+  public Seq<Attribute> resultAttributes() {
+    return resultAttributes;
+  }
+
+  @Override
+  public LogicalPlan left() {
+    return left;
+  }
+
+  @Override
+  public LogicalPlan right() {
+    return right;
+  }
+
+  @Override
+  public Seq<LogicalPlan> children() {
+    return Scala.seq(left, right);
+  }
+
+  @Override
+  public LogicalPlan withNewChildrenInternal(LogicalPlan newLeft, LogicalPlan newRight) {
+    return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
+        resultAttributes, newLeft, newRight);
+  }
+
+  @Override
+  public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
+    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
+  }
+
+  @Override
+  public LogicalPlan newInstance() {
+    List<Attribute> fresh = new ArrayList<>();
+    for (Attribute a : Scala.list(resultAttributes)) {
+      fresh.add(a.withExprId(NamedExpression.newExprId()));
+    }
+    return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
+        Scala.seq(fresh), left, right);
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    return resultAttributes;
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return Scala.attributeSet(resultAttributes);
+  }
+
+  /** Both inputs' columns: the function receives them all. */
+  @Override
+  public AttributeSet references() {
+    List<Expression> used = new ArrayList<>(Scala.list(left.output()));
+    used.addAll(Scala.list(right.output()));
+    used.addAll(Scala.list(leftKeys));
+    used.addAll(Scala.list(rightKeys));
+    used.addAll(Scala.list(leftOrder));
+    used.addAll(Scala.list(rightOrder));
+    return Scala.attributeSet(Scala.seq(used));
+  }
+
+  @Override
+  public String simpleString(int maxFields) {
+    return "QuiverCoGroupedMap " + function.name() + " " + Scala.list(leftKeys) + ", "
+        + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
+  }
+
+  private Object[] constructorArgs() {
+    return new Object[] {function, leftKeys, rightKeys, leftOrder, rightOrder, resultAttributes,
+        left, right};
+  }
+
+  @Override
+  public int productArity() {
+    return 8;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return constructorArgs()[n];
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof CoGroupCall;
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return this == that || (that instanceof CoGroupCall other
+        && Arrays.equals(constructorArgs(), other.constructorArgs()));
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(constructorArgs());
+  }
+}

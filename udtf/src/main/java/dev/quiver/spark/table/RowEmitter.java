@@ -1,0 +1,171 @@
+package dev.quiver.spark.table;
+
+import dev.quiver.function.table.Emitter;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.arrow.ArrowTypes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * The executor-side {@link Emitter}: checks what a function emits against its result schema and
+ * turns it into Spark rows right away, so that emitted batches stay the function's (see the
+ * ownership rule of {@link Emitter#emit}). The operator drains the rows before it calls the
+ * function again, so at most one call's output is buffered.
+ */
+final class RowEmitter implements Emitter {
+  private final String function;
+  private final StructType resultType;
+  private final Schema schema;
+  private final List<Field> fields;
+  private final UnsafeProjection toUnsafe;
+  private final ArrayDeque<InternalRow> rows = new ArrayDeque<>();
+  private BufferAllocator allocator;
+  private long emitted;
+
+  RowEmitter(String function, StructType resultType, String timeZone) {
+    this.function = function;
+    this.resultType = resultType;
+    this.schema = ArrowTypes.schema(resultType, timeZone);
+    this.fields = schema.getFields();
+    List<Expression> columns = new ArrayList<>();
+    StructField[] structFields = resultType.fields();
+    for (int i = 0; i < structFields.length; i++) {
+      columns.add(new BoundReference(i, structFields[i].dataType(), structFields[i].nullable()));
+    }
+    this.toUnsafe = UnsafeProjection.create(dev.quiver.spark.catalyst.Scala.seq(columns));
+  }
+
+  /** The allocator of the function instance now running. */
+  void useAllocator(BufferAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  @Override
+  public void emit(VectorSchemaRoot batch) {
+    if (batch == null) {
+      throw fail("emitted null instead of a batch");
+    }
+    List<FieldVector> vectors = batch.getFieldVectors();
+    if (vectors.size() != fields.size()) {
+      throw fail("emitted a batch of " + vectors.size() + " columns " + names(vectors)
+          + ", but its result schema has " + fields.size() + " ("
+          + TableFunctionBuilder.ddl(resultType) + ")");
+    }
+    int count = batch.getRowCount();
+    boolean hasValues = false;
+    for (int c = 0; c < vectors.size(); c++) {
+      FieldVector vector = vectors.get(c);
+      Field expected = fields.get(c);
+      String mismatch = ArrowTypes.typeMismatch(vector.getField(), expected);
+      if (mismatch != null) {
+        throw fail("emitted a batch whose column " + (c + 1) + " ('" + vector.getName()
+            + "') is a " + vector.getClass().getSimpleName() + " of Arrow type "
+            + ArrowTypes.describeType(vector.getField()) + ", but result column '"
+            + expected.getName() + "' (" + resultType.fields()[c].dataType().simpleString()
+            + ") needs " + ArrowTypes.describeType(expected) + mismatch);
+      }
+      if (vector.getValueCount() < count) {
+        throw fail("emitted a batch of " + count + " rows whose column '" + vector.getName()
+            + "' holds only " + vector.getValueCount() + " values");
+      }
+      hasValues |= vector.getValueCount() > 0;
+      ArrowTypes.checkNoNulls(function, vector, expected, "column '" + expected.getName() + "'");
+    }
+    if (count == 0 && hasValues) {
+      throw fail("emitted a batch whose row count is 0 but whose vectors hold values; did it "
+          + "call setRowCount on the VectorSchemaRoot?");
+    }
+    ColumnVector[] columns = new ColumnVector[vectors.size()];
+    for (int c = 0; c < columns.length; c++) {
+      columns[c] = new ArrowColumnVector(vectors.get(c));
+    }
+    // Not closed: closing would close the function's vectors.
+    ColumnarBatch columnar = new ColumnarBatch(columns, count);
+    for (int r = 0; r < count; r++) {
+      rows.add(toUnsafe.apply(columnar.getRow(r)).copy());
+    }
+    emitted += count;
+  }
+
+  @Override
+  public void emitRow(Object... values) {
+    StructField[] columns = resultType.fields();
+    if (values == null || values.length != columns.length) {
+      throw fail("emitted a row of " + (values == null ? 0 : values.length) + " values, but "
+          + "its result schema has " + columns.length + " columns ("
+          + TableFunctionBuilder.ddl(resultType) + ")");
+    }
+    Object[] internal = new Object[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      try {
+        internal[c] = JavaValues.toInternal(values[c], columns[c].dataType(),
+            columns[c].nullable());
+      } catch (IllegalArgumentException e) {
+        throw fail("emitted a row whose value for column '" + columns[c].name() + "' "
+            + e.getMessage());
+      }
+    }
+    rows.add(toUnsafe.apply(new GenericInternalRow(internal)).copy());
+    emitted++;
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public BufferAllocator allocator() {
+    if (allocator == null) {
+      throw fail("used the emitter's allocator outside of a call");
+    }
+    return allocator;
+  }
+
+  boolean isEmpty() {
+    return rows.isEmpty();
+  }
+
+  InternalRow poll() {
+    return rows.poll();
+  }
+
+  /** Rows emitted since the last call; for the output-rows metric. */
+  long takeEmittedCount() {
+    long n = emitted;
+    emitted = 0;
+    return n;
+  }
+
+  void clear() {
+    rows.clear();
+  }
+
+  private static String names(List<FieldVector> vectors) {
+    List<String> names = new ArrayList<>();
+    for (FieldVector v : vectors) {
+      names.add(v.getName());
+    }
+    return names.toString();
+  }
+
+  private QuiverException fail(String problem) {
+    return new QuiverException("Quiver function '" + function + "' " + problem + ".");
+  }
+}

@@ -1,0 +1,289 @@
+package dev.quiver.spark.table;
+
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.Scala;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.FunctionTableSubqueryArgumentExpression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.catalyst.plans.logical.Generate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The table-function builder Spark calls while resolving a call in the FROM clause: it receives
+ * the call's arguments as written (a {@code FunctionTableSubqueryArgumentExpression} with an
+ * analyzed plan and unresolved PARTITION BY / ORDER BY, named arguments, outer references of a
+ * LATERAL call), runs the function's {@code analyze}, and returns the relation: a
+ * {@link TableFunctionCall} over the TABLE argument's plan, or, without a TABLE argument, a
+ * {@code Generate} of a {@link TableFunctionGenerator} over {@code OneRowRelation}. The TABLE
+ * argument's partitioning is taken over by the returned plan, so Spark's check that only Python
+ * functions partition their input never sees it.
+ */
+final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, LogicalPlan> {
+  private final FunctionHandle handle;
+
+  TableFunctionBuilder(FunctionHandle handle) {
+    this.handle = handle;
+  }
+
+  @Override
+  public LogicalPlan apply(Seq<Expression> arguments) {
+    return build(handle, Scala.list(arguments));
+  }
+
+  /** The relation of a call of {@code handle}'s function with these arguments. */
+  static LogicalPlan build(FunctionHandle handle, List<Expression> arguments) {
+    String name = handle.name();
+    TableFunction function = (TableFunction) handle.prototype();
+    FunctionTableSubqueryArgumentExpression table = null;
+    List<Expression> scalars = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Expression argument : arguments) {
+      String key = null;
+      Expression value = argument;
+      if (argument instanceof NamedArgumentExpression named) {
+        key = named.key();
+        value = named.value();
+      }
+      if (value instanceof FunctionTableSubqueryArgumentExpression t) {
+        if (table != null) {
+          throw fail(name, "takes at most one TABLE argument, but was called with several");
+        }
+        if (!t.outerAttrs().isEmpty()) {
+          throw fail(name, "was called with a TABLE argument whose query refers to columns of "
+              + "the outer query " + Scala.list(t.outerAttrs()) + "; correlated TABLE arguments "
+              + "are not supported");
+        }
+        table = t;
+        continue;
+      }
+      if (key != null && indexOfName(names, key) >= 0) {
+        throw fail(name, "was called with the argument '" + key + "' twice");
+      }
+      scalars.add(value);
+      names.add(key);
+    }
+    bindDeclaredParameters(name, function.parameterNames(), scalars, names);
+
+    Arguments.Builder known = Arguments.builder();
+    for (int i = 0; i < scalars.size(); i++) {
+      Expression e = scalars.get(i);
+      boolean constant = e.foldable();
+      if (table != null && !constant) {
+        throw fail(name, "was called with a TABLE argument and the scalar argument "
+            + e.sql() + ", which is not a constant; with a TABLE argument, scalar arguments must "
+            + "be constants (column values reach the function through the TABLE argument)");
+      }
+      Object value = null;
+      if (constant) {
+        try {
+          value = JavaValues.toJava(e.eval(null), e.dataType());
+        } catch (RuntimeException notYetEvaluable) { // e.g. current_date() before optimization
+          constant = false;
+        }
+      }
+      known.add(names.get(i), value, e.dataType().simpleString(), constant);
+    }
+
+    Map<String, String> columns = null;
+    String tableDdl = null;
+    if (table != null) {
+      columns = new LinkedHashMap<>();
+      for (StructField field : table.plan().schema().fields()) {
+        columns.put(field.name(), field.dataType().simpleString());
+      }
+      tableDdl = ddl(table.plan().schema());
+    }
+    boolean partitioned = table != null && table.hasRepartitioning();
+    AnalyzeResult analyzed;
+    try {
+      analyzed = function.analyze(
+          new AnalyzeArguments(name, columns, tableDdl, partitioned, known.build()));
+    } catch (QuiverException e) {
+      throw e;
+    } catch (Exception | LinkageError e) {
+      throw QuiverException.functionFailed(name, "analyze", e);
+    }
+    if (analyzed == null) {
+      throw fail(name, "returned null from analyze()");
+    }
+    StructType schema = resultSchema(name, analyzed.schema());
+    List<Attribute> output = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(),
+          Metadata.empty(), NamedExpression.newExprId(), Scala.seq()));
+    }
+    List<String> argumentNames = new ArrayList<>();
+    for (String n : names) {
+      argumentNames.add(n == null ? "" : n);
+    }
+
+    if (table == null) {
+      if (analyzed.requestsPartitioning()) {
+        throw fail(name, "requests a partitioning in analyze(), but the call has no TABLE "
+            + "argument to partition");
+      }
+      TableFunctionGenerator generator = new TableFunctionGenerator(handle, Scala.seq(scalars),
+          Scala.seq(argumentNames), schema, function.isDeterministic());
+      return new Generate(generator, Scala.seq(), false, Option.empty(), Scala.seq(output),
+          new OneRowRelation());
+    }
+
+    List<Expression> partitionBy = Scala.list(table.partitionByExpressions());
+    List<SortOrder> orderBy = Scala.list(table.orderByExpressions());
+    boolean single = table.withSinglePartition();
+    if (analyzed.requestsPartitioning()) {
+      if (partitioned) {
+        throw fail(name, "requests a partitioning of its input in analyze(), but the call "
+            + "already has PARTITION BY or WITH SINGLE PARTITION; remove one of them");
+      }
+      if (analyzed.singlePartition() && !analyzed.partitionByExpressions().isEmpty()) {
+        throw fail(name, "requests both PARTITION BY and WITH SINGLE PARTITION in analyze()");
+      }
+      if (!analyzed.singlePartition() && analyzed.partitionByExpressions().isEmpty()) {
+        throw fail(name, "requests an ORDER BY in analyze() without PARTITION BY or WITH "
+            + "SINGLE PARTITION");
+      }
+      single = analyzed.singlePartition();
+      partitionBy = new ArrayList<>();
+      for (String expression : analyzed.partitionByExpressions()) {
+        partitionBy.add(parseExpression(name, expression));
+      }
+      orderBy = new ArrayList<>();
+      for (String expression : analyzed.orderByExpressions()) {
+        orderBy.add(parseSortOrder(name, expression));
+      }
+    }
+    List<Expression> constants = new ArrayList<>(scalars);
+    return new TableFunctionCall(handle, Scala.seq(constants), Scala.seq(argumentNames),
+        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output), table.plan());
+  }
+
+  /**
+   * With declared parameter names, puts the arguments in declared order and names them; those
+   * not passed become NULL.
+   */
+  private static void bindDeclaredParameters(String function, List<String> declared,
+      List<Expression> scalars, List<String> names) {
+    if (declared == null || declared.isEmpty()) {
+      return;
+    }
+    Expression[] bound = new Expression[declared.size()];
+    for (int i = 0; i < scalars.size(); i++) {
+      int position;
+      if (names.get(i) == null) {
+        position = i;
+        if (position >= declared.size()) {
+          throw fail(function, "takes " + declared.size() + " scalar argument"
+              + (declared.size() == 1 ? "" : "s") + " " + declared + ", but was called with "
+              + scalars.size());
+        }
+      } else {
+        position = indexOfName(declared, names.get(i));
+        if (position < 0) {
+          throw fail(function, "has no parameter named '" + names.get(i) + "'; its parameters "
+              + "are " + declared);
+        }
+      }
+      if (bound[position] != null) {
+        throw fail(function, "was called with the argument '" + declared.get(position)
+            + "' twice");
+      }
+      bound[position] = scalars.get(i);
+    }
+    scalars.clear();
+    names.clear();
+    for (int i = 0; i < bound.length; i++) {
+      scalars.add(bound[i] != null ? bound[i] : Literal.create(null, DataTypes.NullType));
+      names.add(declared.get(i));
+    }
+  }
+
+  private static int indexOfName(List<String> names, String name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i) != null
+          && names.get(i).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A schema as DDL, readably: {@code "id BIGINT, name STRING"}. */
+  static String ddl(StructType schema) {
+    List<String> fields = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      fields.add(field.toDDL());
+    }
+    return String.join(", ", fields);
+  }
+
+  static StructType resultSchema(String function, String ddl) {
+    if (ddl == null || ddl.isBlank()) {
+      throw fail(function, "declares no result schema");
+    }
+    StructType schema;
+    try {
+      schema = StructType.fromDDL(ddl);
+    } catch (Exception e) { // Spark's ParseException is checked to Java
+      throw new QuiverException("Quiver function '" + function + "' declares the result schema '"
+          + ddl + "', which is not a valid Spark DDL schema such as 'id int, name string': "
+          + e.getMessage(), e);
+    }
+    if (schema.fields().length == 0) {
+      throw fail(function, "declares a result schema without columns ('" + ddl + "')");
+    }
+    return schema;
+  }
+
+  private static Expression parseExpression(String function, String sql) {
+    try {
+      return CatalystSqlParser$.MODULE$.parseExpression(sql);
+    } catch (Exception e) {
+      throw new QuiverException("Quiver function '" + function + "' requests PARTITION BY '"
+          + sql + "' in analyze(), which is not a valid SQL expression: " + e.getMessage(), e);
+    }
+  }
+
+  private static SortOrder parseSortOrder(String function, String sql) {
+    try {
+      LogicalPlan plan = CatalystSqlParser$.MODULE$.parsePlan("SELECT 1 ORDER BY " + sql);
+      if (plan instanceof Sort sort && sort.order().size() == 1) {
+        return sort.order().head();
+      }
+    } catch (Exception e) {
+      throw new QuiverException("Quiver function '" + function + "' requests ORDER BY '" + sql
+          + "' in analyze(), which is not a valid SQL sort expression: " + e.getMessage(), e);
+    }
+    throw fail(function, "requests ORDER BY '" + sql + "' in analyze(); give one sort "
+        + "expression per string, such as \"ts DESC\"");
+  }
+
+  private static QuiverException fail(String function, String problem) {
+    return new QuiverException("Quiver function '" + function + "' " + problem + ".");
+  }
+}

@@ -1,0 +1,124 @@
+package dev.quiver.spark.table;
+
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.QuiverLogicalNode;
+import dev.quiver.spark.catalyst.Scala;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import scala.collection.immutable.Seq;
+
+/**
+ * A Quiver table function called with a TABLE argument: its child is the TABLE argument's plan,
+ * its output the function's result columns. Partition keys and orderings come from the call
+ * (or from the function's {@code analyze}) as written, and are resolved against the child by
+ * Spark's generic reference resolution; planned as {@link TableFunctionExec}, which asks
+ * {@code EnsureRequirements} for the clustering and order.
+ *
+ * <p>A {@link MultiInstanceRelation}, so that the same call on both sides of a self-join gets
+ * distinct output attributes.
+ */
+public final class TableFunctionCall extends QuiverLogicalNode implements MultiInstanceRelation {
+  private final FunctionHandle function;
+  private final Seq<Expression> arguments;
+  private final Seq<String> argumentNames;
+  private final Seq<Expression> partitionBy;
+  private final Seq<SortOrder> orderBy;
+  private final boolean singlePartition;
+  private final Seq<Attribute> resultAttributes;
+
+  public TableFunctionCall(FunctionHandle function, Seq<Expression> arguments,
+      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
+      boolean singlePartition, Seq<Attribute> resultAttributes, LogicalPlan child) {
+    super(child);
+    this.function = function;
+    this.arguments = arguments;
+    this.argumentNames = argumentNames;
+    this.partitionBy = partitionBy;
+    this.orderBy = orderBy;
+    this.singlePartition = singlePartition;
+    this.resultAttributes = resultAttributes;
+  }
+
+  public FunctionHandle function() {
+    return function;
+  }
+
+  public Seq<Expression> arguments() {
+    return arguments;
+  }
+
+  public Seq<String> argumentNames() {
+    return argumentNames;
+  }
+
+  public Seq<Expression> partitionBy() {
+    return partitionBy;
+  }
+
+  public Seq<SortOrder> orderBy() {
+    return orderBy;
+  }
+
+  public boolean singlePartition() {
+    return singlePartition;
+  }
+
+  public Seq<Attribute> resultAttributes() {
+    return resultAttributes;
+  }
+
+  @Override
+  protected Object[] constructorArgs() {
+    return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
+        singlePartition, resultAttributes, child()};
+  }
+
+  @Override
+  protected LogicalPlan withNewChild(LogicalPlan newChild) {
+    return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
+        singlePartition, resultAttributes, newChild);
+  }
+
+  @Override
+  public LogicalPlan newInstance() {
+    List<Attribute> fresh = new ArrayList<>();
+    for (Attribute a : Scala.list(resultAttributes)) {
+      fresh.add(a.withExprId(NamedExpression.newExprId()));
+    }
+    return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
+        singlePartition, Scala.seq(fresh), child());
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    return resultAttributes;
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return Scala.attributeSet(resultAttributes);
+  }
+
+  /** Every input column: the function receives them all, so none may be pruned. */
+  @Override
+  public AttributeSet references() {
+    List<Expression> used = new ArrayList<>(Scala.list(child().output()));
+    used.addAll(Scala.list(partitionBy));
+    used.addAll(Scala.list(orderBy));
+    used.addAll(Scala.list(arguments));
+    return Scala.attributeSet(Scala.seq(used));
+  }
+
+  @Override
+  public String simpleString(int maxFields) {
+    return "QuiverTableFunction " + TableFunctionExec.describe(function, arguments,
+        argumentNames, partitionBy, orderBy, singlePartition) + ", " + Scala.list(resultAttributes);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.quiver.spark.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.testing.QuiverSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What users read when a table function or its call is wrong. */
+class TableFunctionErrorTest extends QuiverSession {
+
+  @BeforeAll
+  static void data() {
+    spark().sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("t");
+  }
+
+  private static String failure(String sql) {
+    return failureOf(() -> spark().sql(sql).collectAsList());
+  }
+
+  private static void assertContains(String expected, String actual) {
+    assertTrue(actual.contains(expected), "expected <" + expected + "> in:\n" + actual);
+  }
+
+  /** Every instance opened is closed, also after a failure; tasks may still be winding down. */
+  private static void assertAllClosed() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (TableFixtures.CLOSED.get() != TableFixtures.OPENED.get()
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(TableFixtures.OPENED.get() > 0);
+    assertEquals(TableFixtures.OPENED.get(), TableFixtures.CLOSED.get(), "instances closed");
+  }
+
+  @Test
+  void exceptionInEvalNamesTheFunctionAndStillCloses() throws InterruptedException {
+    TableFixtures.OPENED.set(0);
+    TableFixtures.CLOSED.set(0);
+    assertContains("Quiver function 'failing' failed in eval: IllegalStateException: boom in eval",
+        failure("SELECT * FROM failing('eval', TABLE(t) PARTITION BY k)"));
+    assertAllClosed();
+  }
+
+  @Test
+  void exceptionInTerminateNamesTheFunctionAndStillCloses() throws InterruptedException {
+    TableFixtures.OPENED.set(0);
+    TableFixtures.CLOSED.set(0);
+    assertContains("Quiver function 'failing' failed in terminate: IllegalStateException: "
+        + "boom in terminate", failure("SELECT * FROM failing(TABLE(t), 'terminate')"));
+    assertAllClosed();
+  }
+
+  @Test
+  void emittedBatchOfTheWrongType() {
+    assertContains("Quiver function 'wrong_type' emitted a batch whose column 1 ('x') is a "
+        + "BigIntVector of Arrow type Int(64, true), but result column 'total' (int) needs "
+        + "Int(32, true)", failure("SELECT * FROM wrong_type(TABLE(SELECT x FROM t))"));
+  }
+
+  @Test
+  void emittedBatchOfTheWrongWidth() {
+    assertContains("Quiver function 'wrong_width' emitted a batch of 2 columns [k, x], but its "
+        + "result schema has 3", failure("SELECT * FROM wrong_width(TABLE(t))"));
+  }
+
+  @Test
+  void emittedRowOfTheWrongType() {
+    assertContains("Quiver function 'bad_row' emitted a row whose value for column 'n' is a "
+        + "String abc, which does not fit type int",
+        failure("SELECT * FROM bad_row(TABLE(t), 'abc')"));
+    assertContains("Quiver function 'bad_row' emitted a row whose value for column 'n' is NULL, "
+        + "but the column is declared NOT NULL", failure("SELECT * FROM bad_row(NULL)"));
+  }
+
+  @Test
+  void invalidResultSchemaFailsRegistration() {
+    // What Quiver.register and session start-up check for each function they register.
+    assertContains("Quiver function 'bad_schema' declares the result schema 'total int,, rows',"
+        + " which is not a valid Spark DDL schema", failureOf(() -> new TableFunctionKind()
+            .signature(FunctionHandle.ofInstance("bad_schema", new TableFixtures.BadSchema()))));
+  }
+
+  @Test
+  void invalidCalls() {
+    assertContains("Quiver function 'echo' takes at most one TABLE argument",
+        failure("SELECT * FROM echo(TABLE(t), TABLE(t))"));
+    assertContains("Quiver function 'threshold_filter_test' was called with a TABLE argument "
+        + "and the scalar argument", failure(
+            "SELECT * FROM t AS o, LATERAL threshold_filter_test(TABLE(t), o.x)"));
+    assertContains("Quiver function 'threshold_filter_test' has no parameter named 'limit'; "
+        + "its parameters are [threshold, label]",
+        failure("SELECT * FROM threshold_filter_test(TABLE(t), limit => 3)"));
+    assertContains("Quiver function 'threshold_filter_test' takes 2 scalar arguments",
+        failure("SELECT * FROM threshold_filter_test(TABLE(t), 1, 'a', 2)"));
+    assertContains("Quiver function 'echo' failed in analyze: IllegalArgumentException: echo "
+        + "needs a TABLE argument", failure("SELECT * FROM echo(1)"));
+    assertContains("Quiver function 'self_partitioned' requests a partitioning of its input in "
+        + "analyze(), but the call already has PARTITION BY",
+        failure("SELECT * FROM self_partitioned(TABLE(t) PARTITION BY k)"));
+    assertContains("nope", failure("SELECT * FROM trace(TABLE(t) PARTITION BY nope)"));
+  }
+}
