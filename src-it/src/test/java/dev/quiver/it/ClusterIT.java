@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * Quiver deployed the way users deploy it: a Spark standalone cluster (a Master and two Workers,
  * each in its own JVM, executors in JVMs of their own) on loopback, and applications submitted
  * through {@code org.apache.spark.deploy.SparkSubmit} with
- * {@code --jars quiver-spark-bundle.jar,<functions jar>} and
+ * {@code --jars quiver-spark-bundle.jar,<functions jar>,quiver-examples.jar} and
  * {@code --conf spark.sql.extensions=dev.quiver.spark.QuiverExtensions}. The functions jar is a
  * user's: it holds {@code dev.quiver.it.functions} and their {@code META-INF/services} file, and
  * was built against Quiver's API only.
@@ -58,6 +58,7 @@ class ClusterIT {
   private static final Path WORK = Path.of(property("quiver.it.workDir"));
   private static final Path BUNDLE_JAR = jar("quiver.it.bundleJar");
   private static final Path FUNCTIONS_JAR = jar("quiver.it.functionsJar");
+  private static final Path EXAMPLES_JAR = jar("quiver.it.examplesJar");
   private static final Path JOB_JAR = jar("quiver.it.jobJar");
   private static final Duration JOB_TIMEOUT = Duration.ofSeconds(240);
 
@@ -138,12 +139,64 @@ class ClusterIT {
   }
 
   /**
+   * The table functions of the examples jar, with TABLE arguments partitioned and ordered across
+   * both workers, return exactly what the same computation in plain Java returns.
+   */
+  @Test
+  @Order(2)
+  void tableFunctionsWithPartitionByAndOrderByOnBothWorkers() {
+    int purchases = 40_000;
+    int users = 500;
+    Map<Integer, long[]> perUser = new TreeMap<>();
+    for (int id = 0; id < purchases; id++) {
+      long[] totalAndRows = perUser.computeIfAbsent(id % users, k -> new long[2]);
+      totalAndRows[0] += id % 100;
+      totalAndRows[1]++;
+    }
+    List<String> sums = perUser.entrySet().stream()
+        .map(e -> e.getKey() + "\t" + e.getValue()[0] + "\t" + e.getValue()[1])
+        .collect(Collectors.toList());
+
+    int reviews = 20_000;
+    int products = 200;
+    Map<Integer, List<int[]>> byProduct = new TreeMap<>();
+    for (int id = 0; id < reviews; id++) {
+      byProduct.computeIfAbsent(id % products, k -> new ArrayList<>())
+          .add(new int[] {id, rating(id)});
+    }
+    List<String> top = new ArrayList<>();
+    byProduct.forEach((product, rows) -> rows.stream()
+        .sorted((a, b) -> a[1] != b[1] ? Integer.compare(b[1], a[1]) : Integer.compare(a[0], b[0]))
+        .limit(3)
+        .forEach(r -> top.add(product + "\t" + r[0] + "\t" + r[1] + "\tr" + r[0])));
+
+    JobPlan plan = new JobPlan(2)
+        .setup("CREATE OR REPLACE TEMP VIEW purchases AS SELECT cast(id % " + users
+            + " AS int) AS user_id, cast(id % 100 AS int) AS amount FROM range(0, " + purchases
+            + ", 1, 8)")
+        .setup("CREATE OR REPLACE TEMP VIEW reviews AS SELECT cast(id % " + products
+            + " AS int) AS product_id, cast(id AS int) AS review_id, cast((id * 7) % 5 + 1 AS "
+            + "int) AS rating, concat('r', id) AS review FROM range(0, " + reviews + ", 1, 8)")
+        .check("sum_per_user", "SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY "
+            + "user_id)", sums)
+        .check("top_reviews_per_product", "SELECT * FROM top_reviews_per_product("
+            + "TABLE(reviews) PARTITION BY (product_id) ORDER BY (rating DESC, review_id))", top);
+
+    Properties report = run("tables", plan, Map.of("spark.quiver.batchSize", "500"));
+    assertEquals("done", report.getProperty("status"), "job status");
+  }
+
+  private static int rating(int id) {
+    return (id * 7) % 5 + 1;
+  }
+
+  /**
    * Kills an executor JVM while it runs a task of a query that reads shuffle output and writes
    * files; Spark re-runs what was lost on the other executor and a replacement, and the output
    * holds every row exactly once.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void executorKilledWhileJobRunsLosesNoRowAndDuplicatesNone() throws Exception {
     int rows = 160_000;
     List<String> expected = new ArrayList<>();
@@ -271,7 +324,7 @@ class ClusterIT {
         "--class", "dev.quiver.it.job.SqlJob",
         "--driver-memory", "768m",
         "--executor-memory", "512m",
-        "--jars", BUNDLE_JAR + "," + FUNCTIONS_JAR,
+        "--jars", BUNDLE_JAR + "," + FUNCTIONS_JAR + "," + EXAMPLES_JAR,
         "--conf", "spark.sql.extensions=dev.quiver.spark.QuiverExtensions",
         "--conf", "spark.executor.cores=1",
         // Short-lived JVMs on a small machine: start fast rather than peak.
