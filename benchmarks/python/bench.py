@@ -383,6 +383,7 @@ def main() -> None:
              .config("spark.sql.extensions", "dev.quiver.spark.QuiverExtensions")
              .config("spark.driver.memory", args.memory)
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.execution.arrow.maxRecordsPerBatch", "10000")
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
