@@ -35,6 +35,13 @@ abstract class GroupStates implements AutoCloseable {
   /** Merges a state of the simple form into a group. */
   abstract void merge(int groupId, Object state);
 
+  /** Deserializes and merges {@code count} states: {@code states[i]} into group {@code groupIds[i]}. */
+  void merge(int[] groupIds, byte[][] states, int count) {
+    for (int i = 0; i < count; i++) {
+      merge(groupIds[i], function.deserialize(states[i]));
+    }
+  }
+
   /** A group's state in the simple form. */
   abstract Object state(int groupId);
 
@@ -64,23 +71,30 @@ abstract class GroupStates implements AutoCloseable {
 
     @Override
     void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
-      function.call("update", () -> {
+      try {
         accumulator.update(args, groupIds, numGroups);
-        return null;
-      });
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("update", e);
+      }
     }
 
     @Override
     void merge(int groupId, Object state) {
-      function.call("merge", () -> {
+      try {
         accumulator.merge(groupId, state);
-        return null;
-      });
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("merge", e);
+      }
     }
 
     @Override
     Object state(int groupId) {
-      Object state = function.call("state", () -> accumulator.state(groupId));
+      Object state;
+      try {
+        state = accumulator.state(groupId);
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("state", e);
+      }
       if (state == null) {
         throw new QuiverException("Quiver function '" + function.name() + "' returned null from "
             + "GroupsAccumulator.state for group " + groupId + ".");

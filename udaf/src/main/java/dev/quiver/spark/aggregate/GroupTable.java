@@ -99,7 +99,10 @@ final class GroupTable implements AutoCloseable {
     final UnsafeProjection arguments;
     final BasePredicate filter;
     final RowBatchWriter writer;
+    /** The group of each row waiting for the next batch (update) or merge. */
     final int[] groupIds;
+    /** Serialized states waiting to be merged. */
+    final byte[][] pendingStates;
     final int resultPosition;
     int rows;
     GroupStates states;
@@ -112,7 +115,8 @@ final class GroupTable implements AutoCloseable {
       this.arguments = arguments;
       this.filter = filter;
       this.writer = writer;
-      this.groupIds = merging ? null : new int[batchSize];
+      this.groupIds = new int[batchSize];
+      this.pendingStates = merging ? new byte[batchSize][] : null;
       this.resultPosition = resultPosition;
       this.states = GroupStates.create(function);
     }
@@ -302,10 +306,8 @@ final class GroupTable implements AutoCloseable {
     for (Slot slot : slots) {
       if (slot.merging) {
         if (!row.isNullAt(slot.inputOrdinal)) {
-          Object state = slot.function.deserialize(row.getBinary(slot.inputOrdinal));
-          long start = System.nanoTime();
-          slot.states.merge(group, state);
-          metrics.functionTime.add(System.nanoTime() - start);
+          slot.pendingStates[slot.rows] = row.getBinary(slot.inputOrdinal);
+          slot.groupIds[slot.rows++] = group;
         }
       } else if (slot.filter == null || slot.filter.eval(row)) {
         slot.writer.write(slot.arguments.apply(row));
@@ -343,23 +345,33 @@ final class GroupTable implements AutoCloseable {
     return value.getInt(0);
   }
 
-  /** Passes the rows gathered so far to the functions, one Arrow batch per function. */
+  /**
+   * Passes the rows gathered so far to the functions: one Arrow batch per function to update, or
+   * the states to merge.
+   */
   void flushUpdates() {
     sinceFlush = 0;
     for (Slot slot : slots) {
-      if (slot.merging || slot.rows == 0) {
+      if (slot.rows == 0) {
         continue;
       }
-      VectorSchemaRoot batch = slot.writer.finish();
       long start = System.nanoTime();
       try {
-        slot.states.update(batch, slot.groupIds, numGroups);
+        if (slot.merging) {
+          slot.states.merge(slot.groupIds, slot.pendingStates, slot.rows);
+        } else {
+          slot.states.update(slot.writer.finish(), slot.groupIds, numGroups);
+        }
       } finally {
         metrics.functionTime.add(System.nanoTime() - start);
-        slot.writer.reset();
+        if (slot.merging) {
+          java.util.Arrays.fill(slot.pendingStates, 0, slot.rows, null);
+        } else {
+          slot.writer.reset();
+          metrics.batches.add(1);
+        }
         slot.rows = 0;
       }
-      metrics.batches.add(1);
     }
     long states = 0;
     for (Slot slot : slots) {

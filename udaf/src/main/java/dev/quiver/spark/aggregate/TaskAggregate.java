@@ -99,8 +99,15 @@ final class TaskAggregate implements AutoCloseable {
     return resultField;
   }
 
+  // The calls below run once per row or group: plain try/catch rather than a lambda per call.
+
   Object createState() {
-    Object state = task.call("createState", function::createState);
+    Object state;
+    try {
+      state = function.createState();
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("createState", e);
+    }
     if (state == null) {
       throw new QuiverException("Quiver function '" + name() + "' returned null from "
           + "createState; a group's state must be an object.");
@@ -109,14 +116,20 @@ final class TaskAggregate implements AutoCloseable {
   }
 
   void update(Object state, VectorSchemaRoot args) {
-    task.call("update", () -> {
+    try {
       function.update(state, args);
-      return null;
-    });
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("update", e);
+    }
   }
 
   Object merge(Object state, Object other) {
-    Object merged = task.call("merge", () -> function.merge(state, other));
+    Object merged;
+    try {
+      merged = function.merge(state, other);
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("merge", e);
+    }
     if (merged == null) {
       throw new QuiverException("Quiver function '" + name() + "' returned null from merge; "
           + "return the merged state.");
@@ -126,12 +139,22 @@ final class TaskAggregate implements AutoCloseable {
 
   /** The group's value as Spark's internal value of the result type. */
   Object finish(Object state) {
-    Object value = task.call("finish", () -> function.finish(state));
+    Object value;
+    try {
+      value = function.finish(state);
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("finish", e);
+    }
     return converter.toCatalyst(value);
   }
 
   byte[] serialize(Object state) {
-    byte[] bytes = task.call("serialize", () -> function.serialize(state));
+    byte[] bytes;
+    try {
+      bytes = function.serialize(state);
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("serialize", e);
+    }
     if (bytes == null) {
       throw new QuiverException("Quiver function '" + name() + "' returned null from "
           + "serialize; a state must serialize to bytes.");
@@ -140,7 +163,12 @@ final class TaskAggregate implements AutoCloseable {
   }
 
   Object deserialize(byte[] bytes) {
-    Object state = task.call("deserialize", () -> function.deserialize(bytes));
+    Object state;
+    try {
+      state = function.deserialize(bytes);
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      throw failed("deserialize", e);
+    }
     if (state == null) {
       throw new QuiverException("Quiver function '" + name() + "' returned null from "
           + "deserialize for a state of " + bytes.length + " bytes.");
@@ -149,7 +177,19 @@ final class TaskAggregate implements AutoCloseable {
   }
 
   long stateSize(Object state) {
-    return Math.max(0L, task.call("stateSize", () -> function.stateSize(state)));
+    try {
+      return Math.max(0L, function.stateSize(state));
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw failed("stateSize", e);
+    }
+  }
+
+  /** The failure of user code in {@code phase}, naming the function. */
+  RuntimeException failed(String phase, Throwable e) {
+    if (e instanceof QuiverException q) {
+      return q;
+    }
+    return QuiverException.functionFailed(name(), phase, e);
   }
 
   /** The function's vectorized form, or null when it has none. */

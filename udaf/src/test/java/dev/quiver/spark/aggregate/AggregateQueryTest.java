@@ -99,6 +99,11 @@ class AggregateQueryTest extends QuiverSession {
     assertSame("SELECT k, sum(v), q_sum(v), avg(d), max(v), count(*), q_avg(d) FROM t GROUP BY k",
         "SELECT k, sum(v), sum(v), avg(d), max(v), count(*), avg(d) FROM t GROUP BY k");
     assertSame("SELECT min(d), q_sum(v), count(v) FROM t", "SELECT min(d), sum(v), count(v) FROM t");
+    // Wide decimals keep their buffers next to Quiver states too.
+    assertSame("SELECT k, sum(cast(v AS decimal(30, 2))), avg(cast(d AS decimal(20, 4))), "
+            + "q_sum(v) FROM t GROUP BY k",
+        "SELECT k, sum(cast(v AS decimal(30, 2))), avg(cast(d AS decimal(20, 4))), sum(v) "
+            + "FROM t GROUP BY k");
     // Built-ins with object states run next to Quiver aggregates on Spark's own operators.
     assertSame("SELECT k, sort_array(collect_list(v)), q_sum(v) FROM t GROUP BY k",
         "SELECT k, sort_array(collect_list(v)), sum(v) FROM t GROUP BY k");
@@ -116,6 +121,9 @@ class AggregateQueryTest extends QuiverSession {
   void aggregateOverExpressionsAndInExpressions() {
     assertSame("SELECT k, q_sum(v + k) * 2 + 1, q_avg(d * 2) - q_avg(d) FROM t GROUP BY k",
         "SELECT k, sum(v + k) * 2 + 1, avg(d * 2) - avg(d) FROM t GROUP BY k");
+    // Over a Quiver scalar function, which runs in its own operator below the aggregate.
+    assertSame("SELECT k, q_avg(plus_one(d)), plus_one(q_avg(d)) FROM t GROUP BY k",
+        "SELECT k, avg(d + 1), avg(d) + 1 FROM t GROUP BY k");
   }
 
   @Test
