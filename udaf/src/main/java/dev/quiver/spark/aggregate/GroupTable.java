@@ -540,8 +540,11 @@ final class GroupTable implements AutoCloseable {
       super(manager, manager.pageSizeBytes(), MemoryMode.ON_HEAP);
     }
 
+    // Only getUsed(): the field behind it is a long in Spark 4.1 and an AtomicLong in 4.2.
+
     /** Reserves up to {@code bytes} in total; false if Spark granted less. */
     boolean reserve(long bytes) {
+      long used = getUsed();
       if (bytes > used) {
         long wanted = bytes - used;
         return acquireMemory(wanted) >= wanted;
@@ -553,6 +556,7 @@ final class GroupTable implements AutoCloseable {
     }
 
     void release() {
+      long used = getUsed();
       if (used > 0) {
         freeMemory(used);
       }

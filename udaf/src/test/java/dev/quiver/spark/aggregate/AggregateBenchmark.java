@@ -29,7 +29,7 @@ import org.apache.spark.sql.functions;
  */
 public final class AggregateBenchmark {
   private static final long ROWS = 10_000_000L;
-  private static final int ROUNDS = 2;
+  private static final int ROUNDS = 3;
 
   private AggregateBenchmark() {}
 

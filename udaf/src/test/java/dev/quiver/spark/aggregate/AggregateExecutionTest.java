@@ -51,6 +51,9 @@ class AggregateExecutionTest extends QuiverSession {
     String explain = df.queryExecution().explainString(ExplainMode.fromString("simple"));
     assertTrue(explain.contains("QuiverHashAggregate(keys=[k#"), explain);
     assertTrue(explain.contains("functions=[partial_q_sum(v#"), explain);
+    String formatted = df.queryExecution().explainString(ExplainMode.fromString("formatted"));
+    assertTrue(formatted.contains("QuiverHashAggregate"), formatted);
+    assertTrue(formatted.contains("Functions: [partial_q_sum(v#"), formatted);
     assertEquals(10, df.collectAsList().size());
 
     List<QuiverHashAggregateExec> ops = operators(df, QuiverHashAggregateExec.class);

@@ -49,7 +49,7 @@ public final class ManyGroupsCheck {
           seconds, right ? "correct" : "WRONG: " + row);
       for (QuiverHashAggregateExec op : Plans.operators(df, QuiverHashAggregateExec.class)) {
         System.out.printf(Locale.ROOT, "       %s: %,d rows in, %,d groups, %d early flushes "
-            + "or spills, %,d bytes spilled, peak memory of a task %,d bytes%n",
+            + "or spills, %,d bytes spilled, peak table memory summed over tasks %,d bytes%n",
             op.partialOutput() ? "partial" : "final  ", Plans.metric(op, "numInputRows"),
             Plans.metric(op, "numGroups"), Plans.metric(op, "numSpills"),
             Math.max(0, Plans.metric(op, "spillSize")), Plans.metric(op, "peakMemory"));
