@@ -215,8 +215,17 @@ final class AggregatePartitions extends PartitionFunction {
 
     private void spill() {
       try {
-        if (sorter == null) {
-          SparkEnv env = SparkEnv.get();
+        table.spillTo(this::sorter);
+      } catch (IOException e) {
+        throw new QuiverException("Could not spill the groups of " + describe() + ": " + e, e);
+      }
+      plan.metrics.spills.add(1);
+    }
+
+    private UnsafeKVExternalSorter sorter() {
+      if (sorter == null) {
+        SparkEnv env = SparkEnv.get();
+        try {
           sorter = new UnsafeKVExternalSorter(GroupTable.keySchema(plan.grouping),
               GroupTable.bufferSchema(Scala.list(plan.aggregates)), env.blockManager(),
               env.serializerManager(), task.taskMemoryManager().pageSizeBytes(),
@@ -224,12 +233,11 @@ final class AggregatePartitions extends PartitionFunction {
                   package$.MODULE$.SHUFFLE_SPILL_NUM_ELEMENTS_FORCE_SPILL_THRESHOLD()),
               (Long) env.conf().get(
                   package$.MODULE$.SHUFFLE_SPILL_MAX_SIZE_FORCE_SPILL_THRESHOLD()));
+        } catch (IOException e) {
+          throw new QuiverException("Could not spill the groups of " + describe() + ": " + e, e);
         }
-        table.spillTo(sorter);
-      } catch (IOException e) {
-        throw new QuiverException("Could not spill the groups of " + describe() + ": " + e, e);
       }
-      plan.metrics.spills.add(1);
+      return sorter;
     }
 
     /** Continues with the spilled runs, merged in key order, as a sorted input of buffers. */

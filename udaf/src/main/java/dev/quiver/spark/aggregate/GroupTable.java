@@ -7,7 +7,6 @@ import dev.quiver.spark.catalyst.Scala;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.TaskContext;
 import org.apache.spark.memory.MemoryConsumer;
 import org.apache.spark.memory.MemoryMode;
@@ -79,7 +78,13 @@ final class GroupTable implements AutoCloseable {
   private final SpecificInternalRow aggregateResult;
   private final UnsafeProjection resultProjection;
 
-  private final BytesToBytesMap map;
+  private final TaskMemoryManager memoryManager;
+  /**
+   * The keyed groups. It is read with its destructive iterator, which lets Spark spill the pages
+   * not read yet when whatever consumes the output (a sorter, a shuffle) needs memory; after that
+   * it is freed and replaced.
+   */
+  private BytesToBytesMap map;
   private final UnsafeRow singleValue;
   private final UnsafeRow value;
   private final StateMemory memory;
@@ -249,17 +254,20 @@ final class GroupTable implements AutoCloseable {
       this.resultProjection.initialize(partition);
     }
 
-    TaskMemoryManager memoryManager = task.taskMemoryManager();
+    this.memoryManager = task.taskMemoryManager();
     this.memory = new StateMemory(memoryManager);
     if (numKeys > 0) {
-      this.map = new BytesToBytesMap(memoryManager, INITIAL_CAPACITY,
-          memoryManager.pageSizeBytes());
+      this.map = newMap();
       this.singleValue = null;
     } else {
       this.map = null;
       this.singleValue = template.copy();
       this.numGroups = 1; // a global aggregate has its one group even without input
     }
+  }
+
+  private BytesToBytesMap newMap() {
+    return new BytesToBytesMap(memoryManager, INITIAL_CAPACITY, memoryManager.pageSizeBytes());
   }
 
   private static Seq<DataType> binaryTypes(int n) {
@@ -397,7 +405,7 @@ final class GroupTable implements AutoCloseable {
         metrics.functionTime.add(System.nanoTime() - start);
       }
     }
-    entries = map == null ? null : map.iterator();
+    entries = map == null ? null : map.destructiveIterator();
     singleEmitted = false;
   }
 
@@ -446,11 +454,16 @@ final class GroupTable implements AutoCloseable {
     }
   }
 
-  /** Writes every group's buffers into {@code sorter}, keyed by group, and empties the table. */
-  void spillTo(UnsafeKVExternalSorter sorter) throws IOException {
+  /**
+   * Writes every group's buffers into the sorter, keyed by group, and empties the table. The
+   * sorter is asked for only once the map is being read destructively: creating it needs memory,
+   * which Spark can then take from the map's pages not read yet.
+   */
+  void spillTo(java.util.function.Supplier<UnsafeKVExternalSorter> sorters) throws IOException {
     flushUpdates();
     metrics.peakMemory.set(Math.max(metrics.peakMemory.value(), memoryUsed()));
-    BytesToBytesMap.MapIterator all = map.iterator();
+    BytesToBytesMap.MapIterator all = map.destructiveIterator();
+    UnsafeKVExternalSorter sorter = sorters.get();
     UnsafeRow key = new UnsafeRow(numKeys);
     while (all.hasNext()) {
       BytesToBytesMap.Location location = all.next();
@@ -490,7 +503,8 @@ final class GroupTable implements AutoCloseable {
       slot.states = GroupStates.create(slot.function);
     }
     if (map != null) {
-      map.reset();
+      map.free();
+      map = newMap();
       numGroups = 0;
     }
     memory.release();

@@ -12,10 +12,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * An aggregation with 10 million distinct keys in a small heap: each of the 10 million rows is
  * its own group, so the partial aggregation cannot shrink anything and the final one has to spill.
- * Run with the heap given by {@code -Dbenchmark.heap} (1g by default):
+ * Run with the heap given by {@code -Dbenchmark.heap}:
  *
  * <pre>
- * mvn -q -pl udaf -am test -DskipTests -Pbenchmark -Dbenchmark.main=dev.quiver.spark.aggregate.ManyGroupsCheck
+ * mvn -q -pl udaf -am test -DskipTests -Pbenchmark \
+ *     -Dbenchmark.main=dev.quiver.spark.aggregate.ManyGroupsCheck -Dbenchmark.heap=768m
  * </pre>
  *
  * Exits with status 1 if the result is wrong.
@@ -39,7 +40,15 @@ public final class ManyGroupsCheck {
       }
       Dataset<Row> df = spark.sql("SELECT count(*), sum(m) FROM (" + inner + ")");
       long start = System.nanoTime();
-      Row row = df.first();
+      Row row;
+      try {
+        row = df.first();
+      } catch (RuntimeException | OutOfMemoryError e) {
+        System.out.println(function + " failed: " + e);
+        // Spark's own avg is only the reference; the check is about Quiver's aggregates.
+        ok &= function.equals("avg");
+        continue;
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       // The values are id % 1000, each group holds one of them.
       double expected = 499.5 * KEYS;
