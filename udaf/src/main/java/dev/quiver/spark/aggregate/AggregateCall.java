@@ -1,0 +1,381 @@
+package dev.quiver.spark.aggregate;
+
+import dev.quiver.spark.QuiverConf;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.arrow.QuiverMemory;
+import dev.quiver.spark.arrow.RowBatchWriter;
+import dev.quiver.spark.arrow.TaskCompletion;
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.Scala;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ImplicitCastInputTypes;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.aggregate.ImperativeAggregate;
+import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.DataType;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * A call of a Quiver aggregate function in a query plan. It is a Spark
+ * {@link TypedImperativeAggregate}, so every operator Spark has for aggregates runs it as it is:
+ * hash and sort aggregation with partial states before the shuffle, global aggregation of empty
+ * input, DISTINCT, FILTER, and window frames. Rows passed one at a time by those operators are
+ * buffered and reach the function as Arrow batches. For plain GROUP BY queries
+ * {@link AggregateStrategy} plans Quiver's own operators instead, which write the same state
+ * bytes, so either side of a shuffle may be Spark's or Quiver's.
+ *
+ * <p>The buffer of a mergeable function is its state plus the rows not yet passed to it; that of
+ * a function that cannot merge is all of its group's rows, replayed into a fresh state when the
+ * group is finished.
+ */
+public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.Buffer>
+    implements ImplicitCastInputTypes, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final FunctionHandle function;
+  private final DataType dataType;
+  private final boolean nullable;
+  private final boolean udfDeterministic;
+  private final boolean mergeable;
+  private final Seq<Expression> children;
+  private final Seq<AbstractDataType> declaredInputTypes;
+  private final int mutableAggBufferOffset;
+  private final int inputAggBufferOffset;
+  private transient TaskRows task;
+
+  public AggregateCall(FunctionHandle function, DataType dataType, boolean nullable,
+      boolean udfDeterministic, boolean mergeable, Seq<Expression> children,
+      Seq<AbstractDataType> declaredInputTypes, int mutableAggBufferOffset,
+      int inputAggBufferOffset) {
+    this.function = function;
+    this.dataType = dataType;
+    this.nullable = nullable;
+    this.udfDeterministic = udfDeterministic;
+    this.mergeable = mergeable;
+    this.children = children;
+    this.declaredInputTypes = declaredInputTypes;
+    this.mutableAggBufferOffset = mutableAggBufferOffset;
+    this.inputAggBufferOffset = inputAggBufferOffset;
+  }
+
+  public FunctionHandle function() {
+    return function;
+  }
+
+  public String name() {
+    return function.name();
+  }
+
+  /** Whether partial states of this function can be merged; see AggregateFunction.isMergeable. */
+  public boolean mergeable() {
+    return mergeable;
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public boolean nullable() {
+    return nullable;
+  }
+
+  @Override
+  public boolean deterministic() {
+    return udfDeterministic && children.forall(Expression::deterministic);
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    return children;
+  }
+
+  @Override
+  public int mutableAggBufferOffset() {
+    return mutableAggBufferOffset;
+  }
+
+  @Override
+  public int inputAggBufferOffset() {
+    return inputAggBufferOffset;
+  }
+
+  @Override
+  public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
+    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
+        declaredInputTypes, offset, inputAggBufferOffset);
+  }
+
+  @Override
+  public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
+    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
+        declaredInputTypes, mutableAggBufferOffset, offset);
+  }
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable,
+        newChildren.toList(), declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset);
+  }
+
+  /** The declared argument types; when the function declares none, the arguments' own types. */
+  @Override
+  public Seq<AbstractDataType> inputTypes() {
+    if (declaredInputTypes.isEmpty()) {
+      List<AbstractDataType> own = new ArrayList<>();
+      for (Expression child : Scala.list(children)) {
+        own.add(child.dataType());
+      }
+      return Scala.seq(own);
+    }
+    return declaredInputTypes;
+  }
+
+  @Override
+  public TypeCheckResult checkInputDataTypes() {
+    List<AbstractDataType> expected = Scala.list(inputTypes());
+    List<Expression> args = Scala.list(children);
+    for (int i = 0; i < args.size(); i++) {
+      if (!expected.get(i).acceptsType(args.get(i).dataType())) {
+        return new TypeCheckResult.TypeCheckFailure("Quiver function '" + name() + "' expects "
+            + expected.get(i).simpleString() + " for argument " + (i + 1) + ", got "
+            + args.get(i).dataType().simpleString() + " (" + args.get(i).sql()
+            + "), which cannot be cast implicitly");
+      }
+    }
+    return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+  }
+
+  // ---- the aggregation buffer, for Spark's operators
+
+  /** The per-group buffer Spark's operators keep for this function. */
+  public static final class Buffer {
+    /** The function's state; null for functions that cannot merge. */
+    Object state;
+    /** Argument rows not yet passed to the function (all rows when it cannot merge). */
+    List<UnsafeRow> rows;
+
+    Buffer(Object state) {
+      this.state = state;
+    }
+  }
+
+  @Override
+  public Buffer createAggregationBuffer() {
+    return new Buffer(mergeable ? task().function.createState() : null);
+  }
+
+  @Override
+  public Buffer update(Buffer buffer, InternalRow input) {
+    TaskRows t = task();
+    if (buffer.rows == null) {
+      buffer.rows = new ArrayList<>();
+    }
+    buffer.rows.add(t.arguments.apply(input).copy());
+    if (mergeable && buffer.rows.size() >= t.batchSize) {
+      flush(buffer);
+    }
+    return buffer;
+  }
+
+  @Override
+  public Buffer merge(Buffer buffer, Buffer other) {
+    if (!mergeable) {
+      if (other.rows != null) {
+        if (buffer.rows == null) {
+          buffer.rows = new ArrayList<>();
+        }
+        buffer.rows.addAll(other.rows);
+      }
+      return buffer;
+    }
+    flush(buffer);
+    flush(other);
+    buffer.state = task().function.merge(buffer.state, other.state);
+    return buffer;
+  }
+
+  @Override
+  public Object eval(Buffer buffer) {
+    TaskRows t = task();
+    if (mergeable) {
+      flush(buffer);
+      return t.function.finish(buffer.state);
+    }
+    // Replays every row into a fresh state; the buffer stays as it is for a window's next row.
+    Object state = t.function.createState();
+    List<UnsafeRow> rows = buffer.rows == null ? List.of() : buffer.rows;
+    for (int start = 0; start < rows.size(); start += t.batchSize) {
+      t.update(state, rows.subList(start, Math.min(rows.size(), start + t.batchSize)));
+    }
+    return t.function.finish(state);
+  }
+
+  @Override
+  public byte[] serialize(Buffer buffer) {
+    if (mergeable) {
+      flush(buffer);
+      return task().function.serialize(buffer.state);
+    }
+    return writeRows(buffer.rows == null ? List.of() : buffer.rows);
+  }
+
+  @Override
+  public Buffer deserialize(byte[] bytes) {
+    if (mergeable) {
+      return new Buffer(task().function.deserialize(bytes));
+    }
+    Buffer buffer = new Buffer(null);
+    buffer.rows = readRows(bytes, children.size());
+    return buffer;
+  }
+
+  private void flush(Buffer buffer) {
+    if (buffer.rows != null && !buffer.rows.isEmpty()) {
+      task().update(buffer.state, buffer.rows);
+      buffer.rows.clear();
+    }
+  }
+
+  private static byte[] writeRows(List<UnsafeRow> rows) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(rows.size());
+      byte[] scratch = new byte[4096];
+      for (UnsafeRow row : rows) {
+        out.writeInt(row.getSizeInBytes());
+        row.writeToStream(out, scratch);
+      }
+    } catch (IOException e) {
+      throw new QuiverException("Cannot buffer the rows of a Quiver aggregate: " + e, e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static List<UnsafeRow> readRows(byte[] bytes, int fields) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int count = in.readInt();
+      List<UnsafeRow> rows = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        byte[] row = new byte[in.readInt()];
+        in.readFully(row);
+        UnsafeRow unsafe = new UnsafeRow(fields);
+        unsafe.pointTo(row, row.length);
+        rows.add(unsafe);
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new QuiverException("Cannot read the buffered rows of a Quiver aggregate: " + e, e);
+    }
+  }
+
+  /** The function opened for the running task, with a reusable argument batch. */
+  private TaskRows task() {
+    TaskContext context = TaskContext.get();
+    long attempt = context == null ? -1 : context.taskAttemptId();
+    if (task == null || task.attempt != attempt) {
+      task = new TaskRows(this, context);
+    }
+    return task;
+  }
+
+  /** What one task needs to pass buffered rows to the function. */
+  private static final class TaskRows {
+    final long attempt;
+    final TaskAggregate function;
+    final UnsafeProjection arguments;
+    final RowBatchWriter writer;
+    final int batchSize;
+
+    TaskRows(AggregateCall call, TaskContext context) {
+      this.function = TaskAggregate.open(call, context);
+      this.attempt = context.taskAttemptId();
+      // The children are bound to the operator's input by the time rows arrive.
+      this.arguments = UnsafeProjection.create(call.children);
+      this.batchSize = QuiverConf.batchSize();
+      this.writer = new RowBatchWriter(function.argumentSchema(), function.timeZone(),
+          QuiverMemory.taskAllocator(context));
+      // Runs before the function's own listener: the batch is closed before the leak check.
+      context.addTaskCompletionListener(new TaskCompletion(writer::close));
+    }
+
+    void update(Object state, List<UnsafeRow> rows) {
+      writer.reset();
+      for (UnsafeRow row : rows) {
+        writer.write(row);
+      }
+      VectorSchemaRoot batch = writer.finish();
+      try {
+        function.update(state, batch);
+      } finally {
+        writer.reset();
+      }
+    }
+  }
+
+  // ---- presentation and the case-class contract Catalyst relies on
+
+  @Override
+  public String prettyName() {
+    return name();
+  }
+
+  @Override
+  public String toAggString(boolean isDistinct) {
+    return name() + Scala.list(children).stream().map(Object::toString)
+        .collect(Collectors.joining(", ", isDistinct ? "(distinct " : "(", ")"));
+  }
+
+  @Override
+  public String toString() {
+    return toAggString(false);
+  }
+
+  private Object[] constructorArgs() {
+    return new Object[] {function, dataType, nullable, udfDeterministic, mergeable, children,
+        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset};
+  }
+
+  @Override
+  public int productArity() {
+    return 9;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return constructorArgs()[n];
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof AggregateCall;
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return this == that || (that instanceof AggregateCall
+        && Arrays.equals(constructorArgs(), ((AggregateCall) that).constructorArgs()));
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(constructorArgs());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.quiver.spark.aggregate;
+
+import dev.quiver.spark.QuiverException;
+import org.apache.spark.sql.internal.SQLConf;
+
+/** The {@code spark.quiver.aggregate.*} settings; session settings, read when a query is planned. */
+public final class AggregateConf {
+  private AggregateConf() {}
+
+  /**
+   * Whether GROUP BY queries with Quiver aggregates run on Quiver's vectorized operators (default
+   * {@code true}). With {@code false} they run on Spark's own aggregate operators, which pass rows
+   * to the functions' buffers one at a time.
+   */
+  public static final String OPERATORS = "spark.quiver.aggregate.operators";
+
+  /**
+   * The most groups one task keeps in memory before it flushes them (first phase) or spills them
+   * to disk (second phase), default 4,194,304. Spark's execution memory bounds the tables as
+   * well; this bounds them when states report less than they hold.
+   */
+  public static final String MAX_GROUPS = "spark.quiver.aggregate.maxGroups";
+
+  public static final int DEFAULT_MAX_GROUPS = 1 << 22;
+
+  static boolean operatorsEnabled() {
+    return Boolean.parseBoolean(SQLConf.get().getConfString(OPERATORS, "true").trim());
+  }
+
+  static int maxGroups() {
+    String value = SQLConf.get().getConfString(MAX_GROUPS, String.valueOf(DEFAULT_MAX_GROUPS));
+    try {
+      int groups = Integer.parseInt(value.trim());
+      if (groups > 0) {
+        return groups;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new QuiverException(MAX_GROUPS + " must be a positive integer, got '" + value + "'");
+  }
+}

@@ -1,0 +1,119 @@
+package dev.quiver.spark.aggregate;
+
+import dev.quiver.function.QuiverFunction;
+import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalog.FunctionKind;
+import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.scalar.ScalarFunctionKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.types.AbstractDataType;
+import org.apache.spark.sql.types.DataType;
+import scala.Function1;
+import scala.collection.immutable.Seq;
+
+/**
+ * Aggregate functions: calls are {@link AggregateCall}s, which Spark's aggregate and window
+ * operators run as they are, and which {@link AggregateStrategy} plans onto Quiver's vectorized
+ * operators where it can.
+ */
+public final class AggregateFunctionKind implements FunctionKind {
+
+  @Override
+  public Class<? extends QuiverFunction> api() {
+    return AggregateFunction.class;
+  }
+
+  @Override
+  public String label() {
+    return "aggregate";
+  }
+
+  @Override
+  public void install(SparkSessionExtensions extensions) {
+    extensions.injectPlannerStrategy(session -> new AggregateStrategy());
+  }
+
+  @Override
+  public String signature(FunctionHandle handle) {
+    AggregateFunction<?> function = (AggregateFunction<?>) handle.prototype();
+    DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
+        function.resultType());
+    checkMergeable(handle.name(), function);
+    List<DataType> arguments = argumentTypes(handle.name(), function);
+    String args = arguments == null ? "..."
+        : String.join(", ", arguments.stream().map(DataType::simpleString).toList());
+    return handle.name() + "(" + args + ") returns " + result.simpleString()
+        + (function.isMergeable() ? "" : " (single-phase: cannot merge partial states)")
+        + (function.isDeterministic() ? "" : " (non-deterministic)");
+  }
+
+  @Override
+  public Function1<Seq<Expression>, Expression> expressionBuilder(FunctionHandle handle) {
+    AggregateFunction<?> function = (AggregateFunction<?>) handle.prototype();
+    DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
+        function.resultType());
+    checkMergeable(handle.name(), function);
+    List<DataType> declared = argumentTypes(handle.name(), function);
+    boolean nullable = function.resultNullable();
+    boolean deterministic = function.isDeterministic();
+    boolean mergeable = function.isMergeable();
+    return args -> {
+      if (declared != null && declared.size() != args.size()) {
+        throw new QuiverException("Quiver function '" + handle.name() + "' takes "
+            + declared.size() + " argument" + (declared.size() == 1 ? "" : "s") + " ("
+            + String.join(", ", declared.stream().map(DataType::simpleString).toList())
+            + "), but was called with " + args.size() + ".");
+      }
+      List<AbstractDataType> inputTypes = declared == null ? List.of() : new ArrayList<>(declared);
+      return new AggregateCall(handle, result, nullable, deterministic, mergeable, args,
+          Scala.seq(inputTypes), 0, 0);
+    };
+  }
+
+  /** A mergeable function must implement what the two phases call; say so before a job runs. */
+  private static void checkMergeable(String name, AggregateFunction<?> function) {
+    if (!function.isMergeable()) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    for (String method : new String[] {"merge", "serialize", "deserialize"}) {
+      if (!implemented(function.getClass(), method)) {
+        missing.add(method);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new QuiverException("Quiver function '" + name + "' (" + function.getClass().getName()
+          + ") is mergeable but does not implement " + String.join(", ", missing)
+          + ". Implement them, or return false from isMergeable() to aggregate each group in "
+          + "one task.");
+    }
+  }
+
+  private static boolean implemented(Class<?> cls, String method) {
+    for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        if (m.getName().equals(method) && !java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static List<DataType> argumentTypes(String name, AggregateFunction<?> function) {
+    List<String> declared = function.argumentTypes();
+    if (declared == null) {
+      return null;
+    }
+    List<DataType> types = new ArrayList<>();
+    for (int i = 0; i < declared.size(); i++) {
+      types.add(ScalarFunctionKind.parseType(name, "argument type " + (i + 1), declared.get(i)));
+    }
+    return types;
+  }
+}

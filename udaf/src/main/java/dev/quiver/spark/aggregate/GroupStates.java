@@ -1,0 +1,279 @@
+package dev.quiver.spark.aggregate;
+
+import dev.quiver.function.aggregate.GroupsAccumulator;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.arrow.ArrowTypes;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * The states of one Quiver aggregate for all groups of a {@link GroupTable}, addressed by dense
+ * group ids: either the function's own {@link GroupsAccumulator}, or one state object per group
+ * when the function has only the simple form.
+ */
+abstract class GroupStates implements AutoCloseable {
+  protected final TaskAggregate function;
+
+  GroupStates(TaskAggregate function) {
+    this.function = function;
+  }
+
+  static GroupStates create(TaskAggregate function) {
+    GroupsAccumulator<Object> accumulator = function.newAccumulator();
+    return accumulator == null ? new PerGroup(function) : new Vectorized(function, accumulator);
+  }
+
+  /** Adds rows: {@code groupIds[i]} is the group of row {@code i}. */
+  abstract void update(VectorSchemaRoot args, int[] groupIds, int numGroups);
+
+  /** Merges a state of the simple form into a group. */
+  abstract void merge(int groupId, Object state);
+
+  /** Deserializes and merges {@code count} states: {@code states[i]} into group {@code groupIds[i]}. */
+  void merge(int[] groupIds, byte[][] states, int count) {
+    for (int i = 0; i < count; i++) {
+      merge(groupIds[i], function.deserialize(states[i]));
+    }
+  }
+
+  /** A group's state in the simple form. */
+  abstract Object state(int groupId);
+
+  /** Prepares {@link #result} for groups {@code 0..numGroups-1}. */
+  abstract void finishAll(int numGroups);
+
+  /** A group's value as Spark's internal value, after {@link #finishAll}. */
+  abstract Object result(int groupId);
+
+  /** Heap bytes held, as far as the function tells. */
+  abstract long sizeInBytes();
+
+  @Override
+  public abstract void close();
+
+  /** The function's vectorized form. */
+  private static final class Vectorized extends GroupStates {
+    private final GroupsAccumulator<Object> accumulator;
+    private FieldVector results;
+    private ColumnarBatch batch;
+    private boolean closed;
+
+    Vectorized(TaskAggregate function, GroupsAccumulator<Object> accumulator) {
+      super(function);
+      this.accumulator = accumulator;
+    }
+
+    @Override
+    void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
+      try {
+        accumulator.update(args, groupIds, numGroups);
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("update", e);
+      }
+    }
+
+    @Override
+    void merge(int groupId, Object state) {
+      try {
+        accumulator.merge(groupId, state);
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("merge", e);
+      }
+    }
+
+    @Override
+    Object state(int groupId) {
+      Object state;
+      try {
+        state = accumulator.state(groupId);
+      } catch (Exception | LinkageError | StackOverflowError e) {
+        throw function.failed("state", e);
+      }
+      if (state == null) {
+        throw new QuiverException("Quiver function '" + function.name() + "' returned null from "
+            + "GroupsAccumulator.state for group " + groupId + ".");
+      }
+      return state;
+    }
+
+    @Override
+    void finishAll(int numGroups) {
+      results = function.call("evaluate",
+          () -> accumulator.evaluate(numGroups, function.allocator()));
+      if (results != null && results.getValueCount() != numGroups) {
+        throw new QuiverException("Quiver function '" + function.name() + "' returned "
+            + results.getValueCount() + " values from GroupsAccumulator.evaluate for "
+            + numGroups + " groups; it must return one value per group (did it call "
+            + "setValueCount?).");
+      }
+      ArrowTypes.checkResult(function.name(), results, function.resultField(), numGroups);
+      batch = new ColumnarBatch(new ColumnVector[] {new ArrowColumnVector(results)}, numGroups);
+    }
+
+    @Override
+    Object result(int groupId) {
+      InternalRow row = batch.getRow(groupId);
+      return row.isNullAt(0) ? null : row.get(0, function.resultType());
+    }
+
+    @Override
+    long sizeInBytes() {
+      return Math.max(0L, function.call("sizeInBytes", accumulator::sizeInBytes));
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      batch = null;
+      try {
+        ArrowTypes.closeQuietly(results);
+      } finally {
+        results = null;
+        function.call("close of its GroupsAccumulator", () -> {
+          accumulator.close();
+          return null;
+        });
+      }
+    }
+  }
+
+  /**
+   * One state per group for functions with only the simple form. A batch is cut into the runs of
+   * each group (copied into a scratch batch) so that {@code update} sees one group's rows; a
+   * batch of a single group is passed as it is.
+   */
+  private static final class PerGroup extends GroupStates {
+    private static final long REFERENCE_BYTES = 16;
+    private Object[] states = new Object[64];
+    private long[] sizes = new long[64];
+    private long statesBytes;
+    private long[] order = new long[0];
+    private VectorSchemaRoot scratch;
+
+    PerGroup(TaskAggregate function) {
+      super(function);
+    }
+
+    @Override
+    void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
+      int rows = args.getRowCount();
+      if (rows == 0) {
+        return;
+      }
+      grow(numGroups);
+      int first = groupIds[0];
+      boolean single = true;
+      for (int i = 1; i < rows && single; i++) {
+        single = groupIds[i] == first;
+      }
+      if (single) {
+        updateGroup(first, args);
+        return;
+      }
+      if (order.length < rows) {
+        order = new long[Math.max(rows, order.length * 2)];
+      }
+      for (int i = 0; i < rows; i++) {
+        order[i] = ((long) groupIds[i] << 32) | i;
+      }
+      Arrays.sort(order, 0, rows); // by group, then by row: runs keep the input order
+      if (scratch == null) {
+        scratch = VectorSchemaRoot.create(args.getSchema(), function.allocator());
+      }
+      List<FieldVector> from = args.getFieldVectors();
+      List<FieldVector> to = scratch.getFieldVectors();
+      int start = 0;
+      while (start < rows) {
+        int group = (int) (order[start] >>> 32);
+        int end = start + 1;
+        while (end < rows && (int) (order[end] >>> 32) == group) {
+          end++;
+        }
+        for (int c = 0; c < to.size(); c++) {
+          FieldVector target = to.get(c);
+          FieldVector source = from.get(c);
+          target.reset();
+          for (int k = start; k < end; k++) {
+            target.copyFromSafe((int) order[k], k - start, source);
+          }
+          target.setValueCount(end - start);
+        }
+        scratch.setRowCount(end - start);
+        updateGroup(group, scratch);
+        start = end;
+      }
+    }
+
+    private void updateGroup(int group, VectorSchemaRoot rows) {
+      Object state = states[group];
+      if (state == null) {
+        state = function.createState();
+        states[group] = state;
+      }
+      function.update(state, rows);
+      track(group, state);
+    }
+
+    @Override
+    void merge(int groupId, Object state) {
+      grow(groupId + 1);
+      Object existing = states[groupId];
+      // A deserialized state is ours alone, so it can become the group's state as it is.
+      Object merged = existing == null ? state : function.merge(existing, state);
+      states[groupId] = merged;
+      track(groupId, merged);
+    }
+
+    private void track(int group, Object state) {
+      long size = function.stateSize(state);
+      statesBytes += size - sizes[group];
+      sizes[group] = size;
+    }
+
+    @Override
+    Object state(int groupId) {
+      Object state = groupId < states.length ? states[groupId] : null;
+      return state != null ? state : function.createState();
+    }
+
+    @Override
+    void finishAll(int numGroups) {}
+
+    @Override
+    Object result(int groupId) {
+      return function.finish(state(groupId));
+    }
+
+    @Override
+    long sizeInBytes() {
+      return statesBytes + (long) states.length * REFERENCE_BYTES;
+    }
+
+    private void grow(int groups) {
+      if (groups > states.length) {
+        int size = Math.max(groups, states.length * 2);
+        states = Arrays.copyOf(states, size);
+        sizes = Arrays.copyOf(sizes, size);
+      }
+    }
+
+    @Override
+    public void close() {
+      states = new Object[0];
+      sizes = new long[0];
+      if (scratch != null) {
+        scratch.close();
+        scratch = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.quiver.spark.aggregate;
+
+import dev.quiver.function.aggregate.AggregateFunction;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** q_describe(bigint): a struct of several types, returned as a Map or as an Object[]. */
+public final class ResultTypes implements AggregateFunction<List<Long>> {
+  @Override
+  public String name() {
+    return "q_describe";
+  }
+
+  @Override
+  public String resultType() {
+    return "struct<n:bigint,first_two:array<bigint>,small:map<string,bigint>,"
+        + "smallest:decimal(10,2),day:date>";
+  }
+
+  @Override
+  public boolean isMergeable() {
+    return false;
+  }
+
+  @Override
+  public List<Long> createState() {
+    return new ArrayList<>();
+  }
+
+  @Override
+  public void update(List<Long> state, VectorSchemaRoot args) {
+    BigIntVector values = (BigIntVector) args.getVector(0);
+    for (int i = 0; i < args.getRowCount(); i++) {
+      if (!values.isNull(i)) {
+        state.add(values.get(i));
+      }
+    }
+  }
+
+  @Override
+  public Object finish(List<Long> state) {
+    if (state.isEmpty()) {
+      return new Object[] {0L, List.of(), Map.of(), null, null};
+    }
+    List<Long> sorted = new ArrayList<>(state);
+    Collections.sort(sorted);
+    Map<String, Object> small = new LinkedHashMap<>();
+    long smallCount = sorted.stream().filter(v -> v < 10).count();
+    if (smallCount > 0) {
+      small.put("small", smallCount);
+    }
+    Map<String, Object> struct = new LinkedHashMap<>();
+    struct.put("n", (long) sorted.size());
+    struct.put("first_two", sorted.subList(0, Math.min(2, sorted.size())).toArray(new Long[0]));
+    struct.put("small", small);
+    struct.put("smallest", BigDecimal.valueOf(sorted.get(0)));
+    struct.put("day", LocalDate.of(2024, 1, 1));
+    return struct;
+  }
+}
