@@ -30,10 +30,8 @@ public final class Demo {
     spark.sparkContext().setLogLevel("ERROR");
     try {
       List<String> statements = args.length > 0 ? List.of(String.join(" ", args))
-          : statements(resource("demo.sql"));
-      for (String statement : statements(resource("tables.sql"))) {
-        spark.sql(statement);
-      }
+          : demoQueries();
+      createTables(spark);
       for (String statement : statements) {
         System.out.println();
         System.out.println(statement.strip() + ";");
@@ -42,6 +40,18 @@ public final class Demo {
     } finally {
       spark.stop();
     }
+  }
+
+  /** Creates the example tables of the source documents as temporary views. */
+  public static void createTables(SparkSession spark) throws IOException {
+    for (String statement : statements(resource("tables.sql"))) {
+      spark.sql(statement);
+    }
+  }
+
+  /** The demo's queries. */
+  public static List<String> demoQueries() throws IOException {
+    return statements(resource("demo.sql"));
   }
 
   private static String resource(String name) throws IOException {
