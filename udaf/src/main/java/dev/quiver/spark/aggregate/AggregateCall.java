@@ -189,7 +189,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
       buffer.rows = new ArrayList<>();
     }
     buffer.rows.add(t.arguments.apply(input).copy());
-    if (mergeable && buffer.rows.size() >= t.batchSize) {
+    if (mergeable && buffer.rows.size() >= t.rowsPerGroup) {
       flush(buffer);
     }
     return buffer;
@@ -303,6 +303,11 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     final UnsafeProjection arguments;
     final RowBatchWriter writer;
     final int batchSize;
+    /**
+     * Rows a group buffers before they go to the function: fewer than a batch, because Spark's
+     * hash aggregation keeps up to 128 groups' buffers at once (and windows one per frame).
+     */
+    final int rowsPerGroup;
 
     TaskRows(AggregateCall call, TaskContext context) {
       this.function = TaskAggregate.open(call, context);
@@ -310,6 +315,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
       // The children are bound to the operator's input by the time rows arrive.
       this.arguments = UnsafeProjection.create(call.children);
       this.batchSize = QuiverConf.batchSize();
+      this.rowsPerGroup = Math.min(batchSize, 1024);
       this.writer = new RowBatchWriter(function.argumentSchema(), function.timeZone(),
           QuiverMemory.taskAllocator(context));
       // Runs before the function's own listener: the batch is closed before the leak check.
