@@ -140,11 +140,12 @@ class ClusterIT {
 
   /**
    * The table functions of the examples jar, with TABLE arguments partitioned and ordered across
-   * both workers, return exactly what the same computation in plain Java returns.
+   * both workers, and its aggregate functions with GROUP BY, return exactly what the same
+   * computation in plain Java returns.
    */
   @Test
   @Order(2)
-  void tableFunctionsWithPartitionByAndOrderByOnBothWorkers() {
+  void tableAndAggregateFunctionsOnBothWorkers() {
     int purchases = 40_000;
     int users = 500;
     Map<Integer, long[]> perUser = new TreeMap<>();
@@ -170,6 +171,11 @@ class ClusterIT {
         .limit(3)
         .forEach(r -> top.add(product + "\t" + r[0] + "\t" + r[1] + "\tr" + r[0])));
 
+    // Every purchase of a user has the same amount, user_id % 100: 80 purchases each.
+    List<String> stats = perUser.keySet().stream()
+        .map(u -> u + "\t" + (purchases / users) + "\t" + (u % 100) + ".0\t" + (u % 100) + ".0")
+        .collect(Collectors.toList());
+
     JobPlan plan = new JobPlan(2)
         .setup("CREATE OR REPLACE TEMP VIEW purchases AS SELECT cast(id % " + users
             + " AS int) AS user_id, cast(id % 100 AS int) AS amount FROM range(0, " + purchases
@@ -180,7 +186,11 @@ class ClusterIT {
         .check("sum_per_user", "SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY "
             + "user_id)", sums)
         .check("top_reviews_per_product", "SELECT * FROM top_reviews_per_product("
-            + "TABLE(reviews) PARTITION BY (product_id) ORDER BY (rating DESC, review_id))", top);
+            + "TABLE(reviews) PARTITION BY (product_id) ORDER BY (rating DESC, review_id))", top)
+        // A mergeable aggregate (two phases around the shuffle) and a single-phase one.
+        .check("aggregates_group_by", "SELECT user_id, summary_stats(amount).count, "
+            + "summary_stats(amount).max, exact_median(amount) FROM purchases GROUP BY user_id",
+            stats);
 
     Properties report = run("tables", plan, Map.of("spark.quiver.batchSize", "500"));
     assertEquals("done", report.getProperty("status"), "job status");
