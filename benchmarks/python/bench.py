@@ -253,18 +253,32 @@ def make_data(spark: SparkSession, data_dir: str, scale: float) -> Dict[str, int
 
 # ---- Measurement ------------------------------------------------------------------------------
 
-def measure(spark: SparkSession, build: Callable[[SparkSession], DataFrame], runs: int,
-            slow: float) -> Tuple[float, int]:
-    """The median wall time of `runs` runs after a warm-up; a contender whose warm-up alone takes
-    longer than `slow` seconds is reported by that one run (and the count says so)."""
-    def once() -> float:
-        start = time.perf_counter()
-        build(spark).write.format("noop").mode("overwrite").save()
-        return time.perf_counter() - start
-    warm_up = once()  # JIT, Python workers, file listing
-    if warm_up > slow:
-        return warm_up, 1
-    return statistics.median(once() for _ in range(runs)), runs
+def run_once(spark: SparkSession, build: Callable[[SparkSession], DataFrame]) -> float:
+    start = time.perf_counter()
+    build(spark).write.format("noop").mode("overwrite").save()
+    return time.perf_counter() - start
+
+
+def measure_workload(spark: SparkSession, w: Workload, runs: int,
+                     slow: float) -> Dict[str, Tuple[float, int]]:
+    """Each contender's median wall time over `runs` runs after a warm-up run. The runs are taken
+    in rounds, every contender once per round, so JIT compilation, GC and caches that drift over
+    time fall on all contenders alike rather than on whichever runs first. A contender whose
+    warm-up alone takes longer than `slow` seconds is reported by that one run (the count says
+    so)."""
+    times: Dict[str, List[float]] = {}
+    too_slow = set()
+    for contender, build in w.contenders.items():
+        warm_up = run_once(spark, build)  # JIT, Python workers, file listing
+        times[contender] = []
+        if warm_up > slow:
+            times[contender].append(warm_up)
+            too_slow.add(contender)
+    for _ in range(runs):
+        for contender, build in w.contenders.items():
+            if contender not in too_slow:
+                times[contender].append(run_once(spark, build))
+    return {c: (statistics.median(ts), len(ts)) for c, ts in times.items()}
 
 
 def machine() -> str:
@@ -378,7 +392,7 @@ def main() -> None:
     parser.add_argument("--jars", required=True, help="comma-separated jars to put on Spark")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="fraction of the full data sizes (1.0: 50M scalar rows, ...)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement")
     parser.add_argument("--data", default="target/bench-data", help="where the data is kept")
     parser.add_argument("--out", default="benchmarks/results", help="where results go")
     parser.add_argument("--only", default="", help="run only workloads containing this text")
@@ -403,7 +417,8 @@ def main() -> None:
 
     sizes = make_data(spark, args.data, args.scale)
     header = (f"# Benchmark, Spark {spark.version}\n\n{machine()}; "
-              f"{args.runs} runs per measurement after a warm-up, median reported; "
+              f"{args.runs} runs per measurement after a warm-up, taken round-robin across the "
+              f"contenders, median reported; "
               f"generated {time.strftime('%Y-%m-%d')} by `bin/bench"
               + (f" --scale {args.scale}" if args.scale != 1.0 else "") + "`.")
     results: List[dict] = []
@@ -411,8 +426,9 @@ def main() -> None:
         if args.only and args.only not in w.name:
             continue
         baseline = None
-        for contender, build in w.contenders.items():
-            seconds, measured = measure(spark, build, args.runs, args.slow)
+        measured_all = measure_workload(spark, w, args.runs, args.slow)
+        for contender in w.contenders:
+            seconds, measured = measured_all[contender]
             if contender == "built-in":
                 baseline = seconds
             row = {"workload": w.name, "rows": sizes[w.table], "contender": contender,

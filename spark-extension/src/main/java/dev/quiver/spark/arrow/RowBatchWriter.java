@@ -8,6 +8,7 @@ import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.execution.arrow.ArrowFieldWriter;
 import org.apache.spark.sql.execution.arrow.ArrowWriter$;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Writes Spark rows into one reusable Arrow batch with Spark's own Arrow field writers, so every
@@ -17,16 +18,41 @@ import org.apache.spark.sql.types.StructType;
 public final class RowBatchWriter implements AutoCloseable {
   private final VectorSchemaRoot root;
   private final ArrowFieldWriter[] fields;
+  private final boolean[] copyable;
+  /** Columns filled by {@link ColumnCopy} in this batch, bypassing their field writers. */
+  private final boolean[] copied;
   private int rows;
 
   public RowBatchWriter(StructType schema, String timeZoneId, BufferAllocator allocator) {
     this.root = VectorSchemaRoot.create(ArrowTypes.schema(schema, timeZoneId), allocator);
     List<FieldVector> vectors = root.getFieldVectors();
     this.fields = new ArrowFieldWriter[vectors.size()];
+    this.copyable = new boolean[fields.length];
+    this.copied = new boolean[fields.length];
     for (int i = 0; i < fields.length; i++) {
       vectors.get(i).allocateNew();
       fields[i] = ArrowWriter$.MODULE$.createFieldWriter(vectors.get(i));
+      copyable[i] = ColumnCopy.supports(schema.fields()[i].dataType());
     }
+  }
+
+  /**
+   * Fills an empty batch from a columnar batch: column {@code i} from the batch's column
+   * {@code ordinals[i]}, copied column by column where the type allows and row by row otherwise.
+   */
+  public void write(ColumnarBatch batch, int[] ordinals) {
+    int count = batch.numRows();
+    for (int i = 0; i < fields.length; i++) {
+      if (copyable[i]) {
+        ColumnCopy.copy(batch.column(ordinals[i]), count, root.getVector(i));
+        copied[i] = true;
+      } else {
+        for (int r = 0; r < count; r++) {
+          fields[i].write(batch.getRow(r), ordinals[i]);
+        }
+      }
+    }
+    rows = count;
   }
 
   /** Appends a row whose column {@code i} is at position {@code i}. */
@@ -53,8 +79,10 @@ public final class RowBatchWriter implements AutoCloseable {
 
   /** Completes the batch: sets value and row counts. The batch stays valid until reset. */
   public VectorSchemaRoot finish() {
-    for (ArrowFieldWriter field : fields) {
-      field.finish();
+    for (int i = 0; i < fields.length; i++) {
+      if (!copied[i]) {
+        fields[i].finish();
+      }
     }
     root.setRowCount(rows);
     return root;
@@ -62,8 +90,9 @@ public final class RowBatchWriter implements AutoCloseable {
 
   /** Empties the batch for reuse, keeping its buffers. */
   public void reset() {
-    for (ArrowFieldWriter field : fields) {
-      field.reset();
+    for (int i = 0; i < fields.length; i++) {
+      fields[i].reset();
+      copied[i] = false;
     }
     root.setRowCount(0);
     rows = 0;

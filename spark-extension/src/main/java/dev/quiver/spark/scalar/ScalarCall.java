@@ -1,6 +1,7 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
+import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.catalyst.Transforms;
 
@@ -82,32 +83,14 @@ public final class ScalarCall extends Expression
     return children;
   }
 
-  /** The declared argument types; when the function declares none, the arguments' own types. */
   @Override
   public Seq<AbstractDataType> inputTypes() {
-    if (declaredInputTypes.isEmpty()) {
-      List<AbstractDataType> own = new ArrayList<>();
-      for (Expression child : Scala.list(children)) {
-        own.add(child.dataType());
-      }
-      return Scala.seq(own);
-    }
-    return declaredInputTypes;
+    return ArgumentTypes.of(declaredInputTypes, children);
   }
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    List<AbstractDataType> expected = Scala.list(inputTypes());
-    List<Expression> args = Scala.list(children);
-    for (int i = 0; i < args.size(); i++) {
-      if (!expected.get(i).acceptsType(args.get(i).dataType())) {
-        return new TypeCheckResult.TypeCheckFailure("Quiver function '" + name() + "' expects "
-            + expected.get(i).simpleString() + " for argument " + (i + 1) + ", got "
-            + args.get(i).dataType().simpleString() + " (" + args.get(i).sql()
-            + "), which cannot be cast implicitly");
-      }
-    }
-    return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+    return ArgumentTypes.check(name(), inputTypes(), children);
   }
 
   /** The attribute that carries this call's result once it is evaluated below its operator. */

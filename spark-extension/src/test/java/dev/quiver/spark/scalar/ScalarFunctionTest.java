@@ -91,6 +91,27 @@ class ScalarFunctionTest extends QuiverSession {
   }
 
   @Test
+  void columnarScanOfManyBatchesMatchesTheRowPath(@TempDir Path dir) {
+    if (!spark().catalog().functionExists("identity_string_wide")) {
+      Quiver.register(spark(), "identity_string_wide", new ScalarFixtures.Identity("string"));
+      Quiver.register(spark(), "identity_double_wide", new ScalarFixtures.Identity("double"));
+    }
+    // 10,000 rows: three Parquet batches, each beyond the Arrow vectors' first allocation.
+    String data = "SELECT id, CASE WHEN id % 7 = 0 THEN NULL ELSE id / 3.0d END AS d, "
+        + "repeat(concat('s', id), cast(id % 5 AS int)) AS s, id * 1.5d AS full FROM range(10000)";
+    spark().sql(data).write().parquet(dir.resolve("wide").toString());
+    String query = "SELECT sum(hash(id, identity_double_wide(d), identity_string_wide(s), "
+        + "identity_double_wide(full))) FROM ";
+    Dataset<Row> columnar = spark().sql(query + "parquet.`" + dir.resolve("wide") + "`");
+    Dataset<Row> rows = spark().sql(query + "(" + data + ")");
+    assertEquals(strings(rows), strings(columnar));
+    assertEquals(strings(spark().sql("SELECT sum(hash(id, d, s, full)) FROM (" + data + ")")),
+        strings(columnar));
+    assertTrue(evalOperators(columnar).get(0).supportsColumnar(),
+        columnar.queryExecution().executedPlan().toString());
+  }
+
+  @Test
   void argumentsAreCastToDeclaredTypes() {
     assertEquals(List.of("[3.0]"), strings(spark().sql("SELECT plus_one(2)")));
     assertEquals(List.of("[6.0]"), strings(spark().sql("SELECT times(2, 3L)")));

@@ -52,17 +52,22 @@ class TypeRoundTripTest extends QuiverSession {
         + "WHEN 1 THEN cast(" + second + " AS " + type + ") END AS v FROM range(3)";
     Dataset<Row> expected = spark.sql(values + " ORDER BY id");
     List<Row> want = expected.collectAsList();
-    // From rows (a computed relation), and from a Parquet scan's column batches.
+    // From rows (a computed relation), and from a Parquet scan's column batches: one file with
+    // the null row, one without (a column without nulls is copied differently).
     String parquet = dir.resolve(function).toString();
     expected.write().parquet(parquet);
-    for (Dataset<Row> source : List.of(spark.sql(values), spark.read().parquet(parquet))) {
+    String parquetNoNulls = dir.resolve(function + "_no_nulls").toString();
+    expected.where("id < 2").write().parquet(parquetNoNulls);
+    for (Dataset<Row> source : List.of(spark.sql(values), spark.read().parquet(parquet),
+        spark.read().parquet(parquetNoNulls))) {
       Dataset<Row> actual = source.selectExpr("id", function + "(v) AS v").orderBy("id");
       assertEquals(expected.schema().apply("v").dataType(),
           actual.schema().apply("v").dataType());
       List<Row> got = actual.collectAsList();
-      assertEquals(3, got.size());
-      assertEquals(null, got.get(2).get(1), "the null row");
-      for (int i = 0; i < want.size(); i++) {
+      if (got.size() == 3) {
+        assertEquals(null, got.get(2).get(1), "the null row");
+      }
+      for (int i = 0; i < 2; i++) {
         assertEquals(render(want.get(i).get(1)), render(got.get(i).get(1)), "row " + i);
       }
     }

@@ -6,6 +6,7 @@ import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.Scala;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -135,32 +136,14 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
         newChildren.toList(), declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset);
   }
 
-  /** The declared argument types; when the function declares none, the arguments' own types. */
   @Override
   public Seq<AbstractDataType> inputTypes() {
-    if (declaredInputTypes.isEmpty()) {
-      List<AbstractDataType> own = new ArrayList<>();
-      for (Expression child : Scala.list(children)) {
-        own.add(child.dataType());
-      }
-      return Scala.seq(own);
-    }
-    return declaredInputTypes;
+    return ArgumentTypes.of(declaredInputTypes, children);
   }
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    List<AbstractDataType> expected = Scala.list(inputTypes());
-    List<Expression> args = Scala.list(children);
-    for (int i = 0; i < args.size(); i++) {
-      if (!expected.get(i).acceptsType(args.get(i).dataType())) {
-        return new TypeCheckResult.TypeCheckFailure("Quiver function '" + name() + "' expects "
-            + expected.get(i).simpleString() + " for argument " + (i + 1) + ", got "
-            + args.get(i).dataType().simpleString() + " (" + args.get(i).sql()
-            + "), which cannot be cast implicitly");
-      }
-    }
-    return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+    return ArgumentTypes.check(name(), inputTypes(), children);
   }
 
   // ---- the aggregation buffer, for Spark's operators

@@ -1,0 +1,164 @@
+package dev.quiver.spark.arrow;
+
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Copies a column of a Spark {@link ColumnVector} (what the Parquet, ORC and in-memory cache
+ * readers produce) into an empty Arrow vector of the type Spark's {@code ArrowWriter} would use,
+ * one tight loop per type instead of a virtual call chain per value. Measured on a Parquet scan
+ * of doubles, this is several times faster than writing the same values row by row.
+ *
+ * <p>Covers the flat types (booleans, numbers, dates, timestamps, strings, binary) with exact
+ * Spark semantics; {@link #supports} tells the caller when to write row by row instead.
+ */
+public final class ColumnCopy {
+  private ColumnCopy() {}
+
+  /** Whether {@link #copy} handles columns of this Spark type. */
+  public static boolean supports(DataType type) {
+    return type instanceof BooleanType || type instanceof ByteType || type instanceof ShortType
+        || type instanceof IntegerType || type instanceof DateType || type instanceof LongType
+        || type instanceof TimestampType || type instanceof TimestampNTZType
+        || type instanceof FloatType || type instanceof DoubleType
+        || type instanceof StringType || type instanceof BinaryType;
+  }
+
+  /**
+   * Fills {@code target}, which holds no values (a new or reset vector), with the first
+   * {@code rows} values of {@code source}, and sets its value count.
+   */
+  public static void copy(ColumnVector source, int rows, FieldVector target) {
+    if (target instanceof BaseVariableWidthVector variable) {
+      copyVariableWidth(source, rows, variable, target instanceof VarCharVector);
+      return;
+    }
+    BaseFixedWidthVector fixed = (BaseFixedWidthVector) target;
+    while (fixed.getValueCapacity() < rows) {
+      fixed.reAlloc();
+    }
+    ArrowBuf data = fixed.getDataBuffer();
+    boolean nulls = source.hasNull();
+    if (target instanceof Float8Vector) {
+      for (int i = 0; i < rows; i++) {
+        data.setDouble((long) i << 3, source.getDouble(i));
+      }
+    } else if (target instanceof BigIntVector || target instanceof TimeStampMicroTZVector
+        || target instanceof TimeStampMicroVector) {
+      for (int i = 0; i < rows; i++) {
+        data.setLong((long) i << 3, source.getLong(i));
+      }
+    } else if (target instanceof IntVector || target instanceof DateDayVector) {
+      for (int i = 0; i < rows; i++) {
+        data.setInt((long) i << 2, source.getInt(i));
+      }
+    } else if (target instanceof Float4Vector) {
+      for (int i = 0; i < rows; i++) {
+        data.setFloat((long) i << 2, source.getFloat(i));
+      }
+    } else if (target instanceof SmallIntVector) {
+      for (int i = 0; i < rows; i++) {
+        data.setShort((long) i << 1, source.getShort(i));
+      }
+    } else if (target instanceof TinyIntVector) {
+      for (int i = 0; i < rows; i++) {
+        data.setByte(i, source.getByte(i));
+      }
+    } else if (target instanceof BitVector) {
+      for (int i = 0; i < rows; i++) {
+        if (source.getBoolean(i)) {
+          BitVectorHelper.setBit(data, i);
+        }
+      }
+    } else {
+      throw new IllegalArgumentException("no column copy into " + target.getClass().getName());
+    }
+    setValidity(source, rows, fixed.getValidityBuffer(), nulls);
+    fixed.setValueCount(rows);
+  }
+
+  private static void copyVariableWidth(ColumnVector source, int rows,
+      BaseVariableWidthVector target, boolean utf8) {
+    while (target.getValueCapacity() < rows) {
+      target.reAlloc();
+    }
+    boolean nulls = source.hasNull();
+    ArrowBuf offsets = target.getOffsetBuffer();
+    ArrowBuf data = target.getDataBuffer();
+    long end = 0;
+    offsets.setInt(0, 0);
+    for (int i = 0; i < rows; i++) {
+      if (!nulls || !source.isNullAt(i)) {
+        int length;
+        Object base;
+        long offset;
+        if (utf8) {
+          UTF8String value = source.getUTF8String(i);
+          length = value.numBytes();
+          base = value.getBaseObject();
+          offset = value.getBaseOffset();
+        } else {
+          byte[] value = source.getBinary(i);
+          length = value.length;
+          base = value;
+          offset = Platform.BYTE_ARRAY_OFFSET;
+        }
+        while (end + length > data.capacity()) {
+          target.reallocDataBuffer();
+          data = target.getDataBuffer();
+        }
+        Platform.copyMemory(base, offset, null, data.memoryAddress() + end, length);
+        end += length;
+      }
+      offsets.setInt((long) (i + 1) << 2, (int) end);
+    }
+    setValidity(source, rows, target.getValidityBuffer(), nulls);
+    // Arrow fills the offsets of slots after the last one set; all of them are set here.
+    target.setLastSet(rows - 1);
+    target.setValueCount(rows);
+  }
+
+  private static void setValidity(ColumnVector source, int rows, ArrowBuf validity,
+      boolean nulls) {
+    if (!nulls) {
+      validity.setOne(0, (rows + 7) / 8);
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      if (!source.isNullAt(i)) {
+        BitVectorHelper.setBit(validity, i);
+      }
+    }
+  }
+}
