@@ -66,6 +66,8 @@ final class GroupTable implements AutoCloseable {
   private final JoinedRow builtinInput = new JoinedRow();
   private final Slot[] slots;
   private final AggregateMetrics metrics;
+  /** Null unless the table is keyed by one integral column and holds no built-in buffers. */
+  private final KeyCache keyCache;
 
   // output in the buffer layout: grouping columns, then every aggregate's buffer columns
   private final UnsafeProjection bufferProjection;
@@ -102,6 +104,8 @@ final class GroupTable implements AutoCloseable {
     final boolean merging;
     final int inputOrdinal;
     final UnsafeProjection arguments;
+    /** Where each argument is in the input row when all are plain columns; otherwise null. */
+    final int[] argumentOrdinals;
     final BasePredicate filter;
     final RowBatchWriter writer;
     /** The group of each row waiting for the next batch (update) or merge. */
@@ -113,11 +117,13 @@ final class GroupTable implements AutoCloseable {
     GroupStates states;
 
     Slot(TaskAggregate function, boolean merging, int inputOrdinal, UnsafeProjection arguments,
-        BasePredicate filter, RowBatchWriter writer, int batchSize, int resultPosition) {
+        int[] argumentOrdinals, BasePredicate filter, RowBatchWriter writer, int batchSize,
+        int resultPosition) {
       this.function = function;
       this.merging = merging;
       this.inputOrdinal = inputOrdinal;
       this.arguments = arguments;
+      this.argumentOrdinals = argumentOrdinals;
       this.filter = filter;
       this.writer = writer;
       this.groupIds = new int[batchSize];
@@ -162,12 +168,14 @@ final class GroupTable implements AutoCloseable {
       boolean updating = mode == Partial$.MODULE$ || mode == Complete$.MODULE$;
       if (ae.aggregateFunction() instanceof AggregateCall call) {
         UnsafeProjection arguments = null;
+        int[] argumentOrdinals = null;
         BasePredicate filter = null;
         RowBatchWriter writer = null;
         int inputOrdinal = -1;
         if (updating) {
           arguments = UnsafeProjection.create(call.children(), input);
           arguments.initialize(partition);
+          argumentOrdinals = ordinals(call.children(), input);
           if (ae.filter().isDefined()) {
             filter = Predicate.create(ae.filter().get(), input);
             filter.initialize(partition);
@@ -178,8 +186,8 @@ final class GroupTable implements AutoCloseable {
           inputOrdinal = inputBufferOffset;
           inputBufferOffset += 1;
         }
-        slotList.add(new Slot(functions[i], !updating, inputOrdinal, arguments, filter, writer,
-            batchSize, i));
+        slotList.add(new Slot(functions[i], !updating, inputOrdinal, arguments, argumentOrdinals,
+            filter, writer, batchSize, i));
         Attribute state = call.aggBufferAttributes().head();
         stateAttributes.add(state);
         bufferColumns.add(state);
@@ -254,6 +262,8 @@ final class GroupTable implements AutoCloseable {
       this.resultProjection.initialize(partition);
     }
 
+    this.keyCache = anyBuiltin ? null : KeyCache.create(grouping, input);
+
     this.memoryManager = task.taskMemoryManager();
     this.memory = new StateMemory(memoryManager);
     if (numKeys > 0) {
@@ -263,6 +273,111 @@ final class GroupTable implements AutoCloseable {
       this.map = null;
       this.singleValue = template.copy();
       this.numGroups = 1; // a global aggregate has its one group even without input
+    }
+  }
+
+  /** Where each expression is in the input, when every one is a plain input column. */
+  private static int[] ordinals(Seq<Expression> expressions, Seq<Attribute> input) {
+    List<Expression> list = Scala.list(expressions);
+    List<Attribute> columns = Scala.list(input);
+    int[] ordinals = new int[list.size()];
+    for (int i = 0; i < ordinals.length; i++) {
+      ordinals[i] = -1;
+      if (list.get(i) instanceof Attribute a) {
+        for (int c = 0; c < columns.size(); c++) {
+          if (columns.get(c).exprId().equals(a.exprId())) {
+            ordinals[i] = c;
+            break;
+          }
+        }
+      }
+      if (ordinals[i] < 0) {
+        return null;
+      }
+    }
+    return ordinals;
+  }
+
+  /**
+   * A small open-addressing table from a single integral grouping column's value to its group,
+   * in front of the {@link BytesToBytesMap}: a hit skips building the key row, hashing its bytes
+   * and comparing them, which is most of the per-row cost with few distinct keys. It holds at
+   * most {@link #CAPACITY} * 3/4 keys (so its memory is fixed and small); further keys go to the
+   * map only.
+   */
+  private static final class KeyCache {
+    static final int CAPACITY = 1 << 15;
+    final int ordinal;
+    final DataType type;
+    final long[] keys = new long[CAPACITY];
+    /** The group + 1 of each slot; 0 for an empty slot. */
+    final int[] groups = new int[CAPACITY];
+    int size;
+
+    private KeyCache(int ordinal, DataType type) {
+      this.ordinal = ordinal;
+      this.type = type;
+    }
+
+    static KeyCache create(Seq<NamedExpression> grouping, Seq<Attribute> input) {
+      if (grouping.size() != 1) {
+        return null;
+      }
+      DataType type = ((Expression) grouping.head()).dataType();
+      boolean integral = type == DataTypes.LongType || type == DataTypes.IntegerType
+          || type == DataTypes.DateType || type == DataTypes.ShortType
+          || type == DataTypes.ByteType;
+      int[] ordinal = ordinals(upcast(grouping), input);
+      return integral && ordinal != null ? new KeyCache(ordinal[0], type) : null;
+    }
+
+    long keyOf(InternalRow row) {
+      if (type == DataTypes.LongType) {
+        return row.getLong(ordinal);
+      }
+      if (type == DataTypes.ShortType) {
+        return row.getShort(ordinal);
+      }
+      if (type == DataTypes.ByteType) {
+        return row.getByte(ordinal);
+      }
+      return row.getInt(ordinal);
+    }
+
+    int get(long key) {
+      int mask = CAPACITY - 1;
+      for (int slot = hash(key) & mask; groups[slot] != 0; slot = (slot + 1) & mask) {
+        if (keys[slot] == key) {
+          return groups[slot] - 1;
+        }
+      }
+      return -1;
+    }
+
+    void put(long key, int group) {
+      if (group < 0 || size >= CAPACITY / 4 * 3) {
+        return;
+      }
+      int mask = CAPACITY - 1;
+      int slot = hash(key) & mask;
+      while (groups[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      keys[slot] = key;
+      groups[slot] = group + 1;
+      size++;
+    }
+
+    void clear() {
+      if (size > 0) {
+        java.util.Arrays.fill(groups, 0);
+        size = 0;
+      }
+    }
+
+    private static int hash(long key) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
     }
   }
 
@@ -304,7 +419,17 @@ final class GroupTable implements AutoCloseable {
    *     added, and the table must be emitted or spilled first
    */
   boolean add(InternalRow row, boolean mayAddGroup) {
-    int group = groupOf(keyProjection.apply(row), mayAddGroup);
+    int group;
+    if (keyCache != null && !row.isNullAt(keyCache.ordinal)) {
+      long key = keyCache.keyOf(row);
+      group = keyCache.get(key);
+      if (group < 0) {
+        group = groupOf(keyProjection.apply(row), mayAddGroup);
+        keyCache.put(key, group);
+      }
+    } else {
+      group = groupOf(keyProjection.apply(row), mayAddGroup);
+    }
     if (group < 0) {
       return false;
     }
@@ -318,7 +443,15 @@ final class GroupTable implements AutoCloseable {
           slot.groupIds[slot.rows++] = group;
         }
       } else if (slot.filter == null || slot.filter.eval(row)) {
-        slot.writer.write(slot.arguments.apply(row));
+        if (slot.argumentOrdinals != null) {
+          int[] ordinals = slot.argumentOrdinals;
+          for (int a = 0; a < ordinals.length; a++) {
+            slot.writer.write(a, row, ordinals[a]);
+          }
+          slot.writer.next();
+        } else {
+          slot.writer.write(slot.arguments.apply(row));
+        }
         slot.groupIds[slot.rows++] = group;
       }
     }
@@ -506,6 +639,9 @@ final class GroupTable implements AutoCloseable {
       map.free();
       map = newMap();
       numGroups = 0;
+    }
+    if (keyCache != null) {
+      keyCache.clear();
     }
     memory.release();
     full = false;

@@ -136,6 +136,22 @@ class AggregateExecutionTest extends QuiverSession {
   }
 
   @Test
+  void oneIntegralKeyWithNullsSpillsAndMergesExactly() {
+    // Only Quiver aggregates and one bigint key: the table's key cache is in use, and must
+    // forget its groups whenever the table is flushed or spilled.
+    spark().conf().set(AggregateConf.MAX_GROUPS, "64");
+    String input = "(SELECT CASE WHEN id % 97 = 0 THEN NULL ELSE id % 3000 END AS k, id AS v "
+        + "FROM range(0, 20000, 1, 2))";
+    Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(v) FROM " + input + " GROUP BY k");
+    assertEquals(sortedRows(spark().sql("SELECT k, sum(v), avg(v) FROM " + input
+        + " GROUP BY k")), sortedRows(df));
+    QuiverHashAggregateExec last = operators(df, QuiverHashAggregateExec.class).stream()
+        .filter(op -> !op.partialOutput()).findFirst().orElseThrow();
+    assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
+    assertEquals(3001, metric(last, "numOutputRows"));
+  }
+
+  @Test
   void sortedAggregationFinishesGroupsAsTheyEnd() {
     spark().conf().set(QuiverConf.BATCH_SIZE, "16");
     String quiver = "SELECT id % 500 AS k, q_sorted(id), q_batches_single(id), count(*) "
