@@ -3,7 +3,7 @@ package dev.quiver.examples.table;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
-import java.nio.charset.StandardCharsets;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,6 +17,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  */
 public final class Tokenize implements TableFunction {
+  /** The current document's bytes; reused across documents and batches of one instance. */
+  private byte[] text = new byte[256];
 
   @Override
   public String name() {
@@ -34,27 +36,49 @@ public final class Tokenize implements TableFunction {
     return "doc_id int, word string";
   }
 
+  /**
+   * Scans each document's UTF-8 bytes for the ASCII whitespace Java's {@code \s}
+   * matches (space, tab, newline, vertical tab, form feed, carriage return); no byte of a
+   * multi-byte UTF-8 character is below 0x80, so words are never cut inside a character. Neither
+   * the text nor the words become Java strings.
+   */
   @Override
   public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
     IntVector docs = (IntVector) batch.getVector("doc_id");
     VarCharVector texts = (VarCharVector) batch.getVector("text");
+    ArrowBuf offsets = texts.getOffsetBuffer();
+    ArrowBuf data = texts.getDataBuffer();
     try (VectorSchemaRoot words = out.newBatch()) {
       IntVector ids = (IntVector) words.getVector("doc_id");
       VarCharVector tokens = (VarCharVector) words.getVector("word");
       int n = 0;
       for (int i = 0; i < batch.getRowCount(); i++) {
-        String text = texts.isNull(i) ? "" : texts.getObject(i).toString().strip();
-        if (text.isEmpty()) {
+        if (texts.isNull(i)) {
           continue;
         }
-        for (String word : text.split("\\s+")) {
-          if (docs.isNull(i)) {
-            ids.setNull(n);
-          } else {
-            ids.setSafe(n, docs.get(i));
+        int end = offsets.getInt((long) (i + 1) * 4);
+        int pos = offsets.getInt((long) i * 4);
+        if (text.length < end - pos) {
+          text = new byte[Math.max(end - pos, text.length * 2)];
+        }
+        data.getBytes(pos, text, 0, end - pos);
+        int length = end - pos;
+        int word = -1;
+        for (int b = 0; b <= length; b++) {
+          if (b == length || isSpace(text[b])) {
+            if (word >= 0) {
+              if (docs.isNull(i)) {
+                ids.setNull(n);
+              } else {
+                ids.setSafe(n, docs.get(i));
+              }
+              tokens.setSafe(n, text, word, b - word);
+              n++;
+              word = -1;
+            }
+          } else if (word < 0) {
+            word = b;
           }
-          tokens.setSafe(n, word.getBytes(StandardCharsets.UTF_8));
-          n++;
         }
       }
       if (n > 0) {
@@ -62,5 +86,9 @@ public final class Tokenize implements TableFunction {
         out.emit(words);
       }
     }
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || (b >= '\t' && b <= '\r');
   }
 }
