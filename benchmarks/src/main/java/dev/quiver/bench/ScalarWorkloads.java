@@ -132,41 +132,49 @@ public final class ScalarWorkloads {
       VarCharVector out = new VarCharVector("r", allocator);
       out.allocateNew((long) in.getDataBuffer().writerIndex() + (long) rows * SUFFIX.length + 1,
           rows);
+      ArrowBuf offsets = in.getOffsetBuffer();
+      ArrowBuf data = in.getDataBuffer();
       for (int i = 0; i < rows; i++) {
         if (in.isNull(i)) {
           out.setNull(i);
           continue;
         }
-        byte[] value = in.get(i);
-        byte[] upper = isAscii(value) ? upperAscii(value)
-            : new String(value, StandardCharsets.UTF_8).toUpperCase()
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] result = new byte[upper.length + SUFFIX.length];
-        System.arraycopy(upper, 0, result, 0, upper.length);
-        System.arraycopy(SUFFIX, 0, result, upper.length, SUFFIX.length);
-        out.setSafe(i, result);
+        int start = offsets.getInt((long) i * 4);
+        int length = offsets.getInt((long) (i + 1) * 4) - start;
+        if (scratch.length < length + SUFFIX.length) {
+          scratch = new byte[2 * (length + SUFFIX.length)];
+        }
+        data.getBytes(start, scratch, 0, length);
+        if (upperAsciiInPlace(scratch, length)) {
+          System.arraycopy(SUFFIX, 0, scratch, length, SUFFIX.length);
+          out.setSafe(i, scratch, 0, length + SUFFIX.length);
+        } else {
+          // Not ASCII: Java's full case mapping, as Spark's upper does.
+          byte[] original = new byte[length];
+          data.getBytes(start, original, 0, length);
+          String upper = new String(original, StandardCharsets.UTF_8).toUpperCase() + "_SUFFIX";
+          out.setSafe(i, upper.getBytes(StandardCharsets.UTF_8));
+        }
       }
       out.setValueCount(rows);
       return out;
     }
 
-    private static boolean isAscii(byte[] bytes) {
-      for (byte b : bytes) {
+    /** One value's bytes, reused: no allocation per row on ASCII text. */
+    private byte[] scratch = new byte[64];
+
+    /** Upper-cases ASCII bytes in place; false (bytes partly changed) at the first non-ASCII. */
+    private static boolean upperAsciiInPlace(byte[] bytes, int length) {
+      for (int i = 0; i < length; i++) {
+        byte b = bytes[i];
         if (b < 0) {
           return false;
         }
+        if (b >= 'a' && b <= 'z') {
+          bytes[i] = (byte) (b - 32);
+        }
       }
       return true;
-    }
-
-    /** ASCII fast path; Spark's upper gives the same result on ASCII text. */
-    private static byte[] upperAscii(byte[] bytes) {
-      byte[] out = new byte[bytes.length];
-      for (int i = 0; i < bytes.length; i++) {
-        byte b = bytes[i];
-        out[i] = b >= 'a' && b <= 'z' ? (byte) (b - 32) : b;
-      }
-      return out;
     }
   }
 

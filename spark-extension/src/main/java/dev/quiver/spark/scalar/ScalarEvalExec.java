@@ -7,6 +7,7 @@ import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.arrow.QuiverMemory;
+import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
@@ -38,6 +39,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
@@ -312,12 +315,21 @@ public final class ScalarEvalExec extends QuiverExecNode {
     private final VectorSchemaRoot[] callArguments;
     private final RowBatchWriter writer;
     private final FieldVector[] results;
+    /** Where fixed-width results are copied for Spark to read; null for other types. */
+    private final OffHeapColumnVector[] sparkResults;
     private final List<Field> resultFields;
     private boolean closed;
 
     Calls(Evaluation plan, TaskContext task) {
       this.plan = plan;
       this.results = new FieldVector[plan.functions.length];
+      this.sparkResults = new OffHeapColumnVector[plan.functions.length];
+      for (int c = 0; c < sparkResults.length; c++) {
+        DataType type = plan.resultSchema.fields()[c].dataType();
+        if (ColumnCopy.supportsToSpark(type)) {
+          sparkResults[c] = new OffHeapColumnVector(plan.batchSize, type);
+        }
+      }
       this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
       BufferAllocator allocator = QuiverMemory.taskAllocator(task);
       this.writer = new RowBatchWriter(plan.argumentSchema, plan.timeZone, allocator);
@@ -379,7 +391,12 @@ public final class ScalarEvalExec extends QuiverExecNode {
         plan.functionTime.add(System.nanoTime() - start);
         results[c] = result;
         ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
-        columns[c] = new ResultColumn(result);
+        if (sparkResults[c] != null) {
+          ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
+          columns[c] = sparkResults[c];
+        } else {
+          columns[c] = new ResultColumn(result);
+        }
       }
       plan.inputRows.add(rows);
       plan.outputRows.add(rows);
@@ -399,6 +416,12 @@ public final class ScalarEvalExec extends QuiverExecNode {
     private void release() {
       closeResults();
       writer.close();
+      for (int c = 0; c < sparkResults.length; c++) {
+        if (sparkResults[c] != null) {
+          sparkResults[c].close();
+          sparkResults[c] = null;
+        }
+      }
     }
 
     /** End of input: close the functions now, so a leak fails this task rather than later. */
