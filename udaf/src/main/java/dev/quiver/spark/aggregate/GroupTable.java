@@ -302,17 +302,23 @@ final class GroupTable implements AutoCloseable {
    * A small open-addressing table from a single integral grouping column's value to its group,
    * in front of the {@link BytesToBytesMap}: a hit skips building the key row, hashing its bytes
    * and comparing them, which is most of the per-row cost with few distinct keys. It holds at
-   * most {@link #CAPACITY} * 3/4 keys (so its memory is fixed and small); further keys go to the
-   * map only.
+   * most {@link #CAPACITY} / 2 keys (so its memory is fixed and small, and a miss costs few
+   * probes); further keys go to the map only. Once full, it watches its hit rate and switches
+   * itself off while most lookups miss (many distinct keys, little repetition), until the table
+   * is emptied.
    */
   private static final class KeyCache {
-    static final int CAPACITY = 1 << 15;
+    static final int CAPACITY = 1 << 16;
+    static final int WINDOW = 1 << 16;
     final int ordinal;
     final DataType type;
     final long[] keys = new long[CAPACITY];
     /** The group + 1 of each slot; 0 for an empty slot. */
     final int[] groups = new int[CAPACITY];
     int size;
+    boolean enabled = true;
+    int lookups;
+    int hits;
 
     private KeyCache(int ordinal, DataType type) {
       this.ordinal = ordinal;
@@ -346,16 +352,26 @@ final class GroupTable implements AutoCloseable {
 
     int get(long key) {
       int mask = CAPACITY - 1;
+      int group = -1;
       for (int slot = hash(key) & mask; groups[slot] != 0; slot = (slot + 1) & mask) {
         if (keys[slot] == key) {
-          return groups[slot] - 1;
+          group = groups[slot] - 1;
+          break;
         }
       }
-      return -1;
+      if (size >= CAPACITY / 2) {
+        hits += group >= 0 ? 1 : 0;
+        if (++lookups == WINDOW) {
+          enabled = hits >= WINDOW / 2;
+          lookups = 0;
+          hits = 0;
+        }
+      }
+      return group;
     }
 
     void put(long key, int group) {
-      if (group < 0 || size >= CAPACITY / 4 * 3) {
+      if (group < 0 || size >= CAPACITY / 2) {
         return;
       }
       int mask = CAPACITY - 1;
@@ -373,6 +389,9 @@ final class GroupTable implements AutoCloseable {
         java.util.Arrays.fill(groups, 0);
         size = 0;
       }
+      enabled = true;
+      lookups = 0;
+      hits = 0;
     }
 
     private static int hash(long key) {
@@ -420,7 +439,7 @@ final class GroupTable implements AutoCloseable {
    */
   boolean add(InternalRow row, boolean mayAddGroup) {
     int group;
-    if (keyCache != null && !row.isNullAt(keyCache.ordinal)) {
+    if (keyCache != null && keyCache.enabled && !row.isNullAt(keyCache.ordinal)) {
       long key = keyCache.keyOf(row);
       group = keyCache.get(key);
       if (group < 0) {
