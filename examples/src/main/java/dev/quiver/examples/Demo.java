@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -35,7 +37,13 @@ public final class Demo {
       for (String statement : statements) {
         System.out.println();
         System.out.println(statement.strip() + ";");
-        spark.sql(statement).show(100, false);
+        Dataset<Row> result = spark.sql(statement);
+        if (statement.strip().toUpperCase(java.util.Locale.ROOT).startsWith("EXPLAIN")) {
+          // A plan is one multi-line string; printed as it is, not as a table cell.
+          System.out.println(result.first().getString(0));
+        } else {
+          result.show(100, false);
+        }
       }
     } finally {
       spark.stop();
