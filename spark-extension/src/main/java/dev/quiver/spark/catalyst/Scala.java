@@ -26,6 +26,17 @@ public final class Scala {
         (scala.collection.Iterable) expressions);
   }
 
+  /** The position of {@code a} among {@code columns} by expression id; -1 if absent. */
+  public static int ordinalOf(List<org.apache.spark.sql.catalyst.expressions.Attribute> columns,
+      org.apache.spark.sql.catalyst.expressions.Attribute a) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).exprId().equals(a.exprId())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   public static <T> List<T> list(scala.collection.Seq<T> seq) {
     return new ArrayList<>(CollectionConverters.asJava(seq));
   }

@@ -125,7 +125,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
     List<Attribute> input = Scala.list(child().output());
     for (ScalarCall call : Scala.list(calls)) {
       for (Expression arg : Scala.list(call.children())) {
-        if (!(arg instanceof Attribute a) || ordinalOf(input, a) < 0) {
+        if (!(arg instanceof Attribute a) || Scala.ordinalOf(input, a) < 0) {
           return false;
         }
       }
@@ -169,7 +169,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
     int[] argumentOrdinals = new int[arguments.size()];
     boolean[] argumentComputed = new boolean[arguments.size()];
     for (int i = 0; i < arguments.size(); i++) {
-      int ordinal = arguments.get(i) instanceof Attribute a ? ordinalOf(input, a) : -1;
+      int ordinal = arguments.get(i) instanceof Attribute a ? Scala.ordinalOf(input, a) : -1;
       if (ordinal >= 0) {
         argumentOrdinals[i] = ordinal;
       } else {
@@ -203,8 +203,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
     for (int i = 0; i < outputs.size(); i++) {
       Attribute a = column(outputs.get(i));
       if (a != null) {
-        int ordinal = ordinalOf(input, a);
-        outputSources[i] = ordinal >= 0 ? ordinal : -ordinalOf(resultList, a) - 1;
+        int ordinal = Scala.ordinalOf(input, a);
+        outputSources[i] = ordinal >= 0 ? ordinal : -Scala.ordinalOf(resultList, a) - 1;
       }
     }
     return new Evaluation(functions, new StructType(resultFields),
@@ -224,15 +224,6 @@ public final class ScalarEvalExec extends QuiverExecNode {
     }
     distinct.add(e);
     return distinct.size() - 1;
-  }
-
-  private static int ordinalOf(List<Attribute> input, Attribute a) {
-    for (int i = 0; i < input.size(); i++) {
-      if (input.get(i).exprId().equals(a.exprId())) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** What an executor needs to evaluate the calls over one partition. */

@@ -282,15 +282,7 @@ final class GroupTable implements AutoCloseable {
     List<Attribute> columns = Scala.list(input);
     int[] ordinals = new int[list.size()];
     for (int i = 0; i < ordinals.length; i++) {
-      ordinals[i] = -1;
-      if (list.get(i) instanceof Attribute a) {
-        for (int c = 0; c < columns.size(); c++) {
-          if (columns.get(c).exprId().equals(a.exprId())) {
-            ordinals[i] = c;
-            break;
-          }
-        }
-      }
+      ordinals[i] = list.get(i) instanceof Attribute a ? Scala.ordinalOf(columns, a) : -1;
       if (ordinals[i] < 0) {
         return null;
       }
