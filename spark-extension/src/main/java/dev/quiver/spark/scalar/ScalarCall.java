@@ -152,7 +152,7 @@ public final class ScalarCall extends Expression
 
   @Override
   public int productArity() {
-    return 7;
+    return constructorArgs().length;
   }
 
   @Override

@@ -344,7 +344,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public int productArity() {
-    return 9;
+    return constructorArgs().length;
   }
 
   @Override

@@ -140,7 +140,7 @@ public final class CoGroupCall extends LogicalPlan
 
   @Override
   public int productArity() {
-    return 8;
+    return constructorArgs().length;
   }
 
   @Override

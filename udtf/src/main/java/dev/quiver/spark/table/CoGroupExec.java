@@ -178,7 +178,7 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
 
   @Override
   public int productArity() {
-    return 8;
+    return constructorArgs().length;
   }
 
   @Override

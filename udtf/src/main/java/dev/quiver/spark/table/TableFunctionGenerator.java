@@ -152,7 +152,7 @@ public final class TableFunctionGenerator extends Expression
 
   @Override
   public int productArity() {
-    return 5;
+    return constructorArgs().length;
   }
 
   @Override
