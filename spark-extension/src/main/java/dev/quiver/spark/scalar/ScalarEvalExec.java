@@ -53,7 +53,8 @@ import scala.runtime.AbstractFunction1;
  * the counterpart of Spark's {@code ArrowEvalPythonExec}, without a Python worker. Rows are
  * gathered into batches of {@code spark.quiver.batchSize}; each distinct argument is written once
  * per batch, every call sees its arguments as Arrow vectors, and the result vectors are read back
- * in place through {@link ArrowColumnVector}.
+ * in place through {@link ArrowColumnVector}, or, for fixed-width types, copied once per batch
+ * into off-heap Spark vectors (see {@link ColumnCopy#copyToSpark}).
  */
 public final class ScalarEvalExec extends QuiverExecNode {
   private final Seq<ScalarCall> calls;
@@ -386,7 +387,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
           ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
           columns[c] = sparkResults[c];
         } else {
-          columns[c] = new ResultColumn(result);
+          columns[c] = new ArrowColumnVector(result);
         }
       }
       plan.inputRows.add(rows);
@@ -424,20 +425,6 @@ public final class ScalarEvalExec extends QuiverExecNode {
         ArrowTypes.closeAll(functions);
       }
     }
-  }
-
-  /**
-   * A function's result column. {@code ColumnarToRow} closes every column of a batch it has read
-   * ({@code closeIfFreeable}); results are closed by {@link Calls} when the next batch starts,
-   * and freeing them once, there, is measurably cheaper than Arrow's double release.
-   */
-  private static final class ResultColumn extends ArrowColumnVector {
-    ResultColumn(FieldVector vector) {
-      super(vector);
-    }
-
-    @Override
-    public void closeIfFreeable() {}
   }
 
   /** Gathers the child's rows into batches, evaluates the calls, returns projected rows. */
