@@ -4,7 +4,6 @@ import dev.quiver.spark.QuiverException;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
-import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -31,35 +30,38 @@ public final class ArrowTypes {
 
   /**
    * Checks a vector a function returned: its row count, its Arrow type against the declared
-   * Spark type, and nulls where the declared type allows none.
+   * Spark type, its buffers (see {@link VectorChecks}) and nulls, at every depth, where the
+   * declared type allows none.
    */
   public static void checkResult(String function, ValueVector result, Field expected, int rows) {
     if (result == null) {
-      throw new QuiverException("Quiver function '" + function + "' returned null instead of a "
-          + "vector of " + rows + " rows.");
+      throw QuiverException.invalidResult("Quiver function '" + function + "' returned null "
+          + "instead of a vector of " + rows + " rows.");
     }
     if (result.getValueCount() != rows) {
-      throw new QuiverException("Quiver function '" + function + "' returned " 
+      throw QuiverException.invalidResult("Quiver function '" + function + "' returned "
           + result.getValueCount() + " rows for a batch of " + rows
           + " rows; a scalar function must return exactly one value per input row (did it call "
           + "setValueCount?).");
     }
     String mismatch = mismatch(result.getField(), expected, "");
     if (mismatch != null) {
-      throw new QuiverException("Quiver function '" + function + "' returned a "
+      throw QuiverException.invalidResult("Quiver function '" + function + "' returned a "
           + result.getClass().getSimpleName() + " of Arrow type " + describe(result.getField())
           + ", but its declared result type needs " + describe(expected) + mismatch + ".");
     }
-    checkNulls(function, result, expected, "result");
+    VectorChecks.checkStructure(function, result, "result");
+    VectorChecks.checkNulls(function, result, expected, "result");
   }
 
   /**
-   * Fails, naming the function, if {@code vector} holds nulls where {@code expected} (or one of
-   * its struct fields) allows none; {@code path} names the column in the message.
+   * Fails, naming the function, if {@code vector} is malformed or holds nulls where
+   * {@code expected} (at any depth) allows none; {@code path} names the column in the message.
    */
   public static void checkNoNulls(String function, ValueVector vector, Field expected,
       String path) {
-    checkNulls(function, vector, expected, path);
+    VectorChecks.checkStructure(function, vector, path);
+    VectorChecks.checkNulls(function, vector, expected, path);
   }
 
   /**
@@ -73,22 +75,6 @@ public final class ArrowTypes {
   /** An Arrow field's type for messages, with its children, for example {@code List<Int(32)>}. */
   public static String describeType(Field field) {
     return describe(field);
-  }
-
-  private static void checkNulls(String function, ValueVector vector, Field expected,
-      String path) {
-    if (!expected.isNullable() && vector.getNullCount() > 0) {
-      throw new QuiverException("Quiver function '" + function + "' returned "
-          + vector.getNullCount() + " null values in " + path
-          + ", which its declared result type does not allow.");
-    }
-    if (vector instanceof StructVector struct && vector.getNullCount() == 0) {
-      List<Field> fields = expected.getChildren();
-      for (int i = 0; i < fields.size(); i++) {
-        checkNulls(function, struct.getChildByOrdinal(i), fields.get(i),
-            path + "." + fields.get(i).getName());
-      }
-    }
   }
 
   /** Why {@code actual} cannot be read as {@code expected}, or null if it can. */

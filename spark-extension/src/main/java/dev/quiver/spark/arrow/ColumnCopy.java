@@ -74,6 +74,15 @@ public final class ColumnCopy {
    * an Arrow vector of a type {@link #supportsToSpark} accepts, already checked against it.
    */
   public static void copyToSpark(FieldVector source, int rows, OffHeapColumnVector target) {
+    // Checked here as well as by the caller: a short buffer would be read past its end.
+    long needed = source instanceof BitVector ? (rows + 7) / 8
+        : (long) rows * ((BaseFixedWidthVector) source).getTypeWidth();
+    if (source.getDataBuffer().capacity() < needed
+        || source.getValidityBuffer().capacity() < (rows + 7) / 8) {
+      throw new IllegalStateException("a result vector of " + rows + " rows has buffers of "
+          + source.getDataBuffer().capacity() + " and " + source.getValidityBuffer().capacity()
+          + " bytes, short of " + needed + " and " + (rows + 7) / 8);
+    }
     target.reset();
     target.reserve(rows);
     if (source instanceof BitVector bits) {

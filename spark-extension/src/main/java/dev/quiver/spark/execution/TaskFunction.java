@@ -52,9 +52,7 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
     QuiverFunction instance;
     try {
       instance = handle.newInstance();
-    } catch (QuiverException e) {
-      throw e;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       throw QuiverException.functionFailed(handle.name(), "its constructor", e);
     }
     if (!kind.isInstance(instance)) {
@@ -100,13 +98,15 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
     return allocator;
   }
 
-  /** Runs user code, naming the function and the phase in any failure. */
+  /**
+   * Runs user code, naming the function and the phase in any failure. Every throwable is caught,
+   * errors too: a fatal one is handed to Spark as a copy that Spark does not take for fatal
+   * (see {@link QuiverException}), so the function's query fails and the executor lives on.
+   */
   public <T> T call(String phase, Body<T> body) {
     try {
       return body.run();
-    } catch (QuiverException e) {
-      throw e;
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw QuiverException.functionFailed(name, phase, e);
     }
   }

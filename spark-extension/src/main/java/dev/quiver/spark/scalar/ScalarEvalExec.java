@@ -1,15 +1,9 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.spark.execution.PartitionFunction;
-import dev.quiver.spark.execution.TaskFunction;
 
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.QuiverConf;
-import dev.quiver.spark.arrow.ArrowTypes;
-import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.ColumnCopy;
-import dev.quiver.spark.arrow.RowBatchWriter;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
@@ -17,10 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -37,10 +27,7 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
-import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
@@ -53,7 +40,7 @@ import scala.runtime.AbstractFunction1;
  * the counterpart of Spark's {@code ArrowEvalPythonExec}, without a Python worker. Rows are
  * gathered into batches of {@code spark.quiver.batchSize}; each distinct argument is written once
  * per batch, every call sees its arguments as Arrow vectors, and the result vectors are read back
- * in place through {@link ArrowColumnVector}, or, for fixed-width types, copied once per batch
+ * in place through {@link org.apache.spark.sql.vectorized.ArrowColumnVector}, or, for fixed-width types, copied once per batch
  * into off-heap Spark vectors (see {@link ColumnCopy#copyToSpark}).
  */
 public final class ScalarEvalExec extends QuiverExecNode {
@@ -228,7 +215,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   }
 
   /** What an executor needs to evaluate the calls over one partition. */
-  private static final class Evaluation extends PartitionFunction {
+  static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
     final FunctionHandle[] functions;
     final StructType resultSchema;
@@ -297,145 +284,15 @@ public final class ScalarEvalExec extends QuiverExecNode {
     }
   }
 
-  /**
-   * The calls of one task: their functions, the reusable argument batch, and the results of the
-   * current batch, which stay valid until the next batch is evaluated.
-   */
-  private static final class Calls implements AutoCloseable {
-    private final Evaluation plan;
-    private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
-    private final VectorSchemaRoot[] callArguments;
-    private final RowBatchWriter writer;
-    private final FieldVector[] results;
-    /** Where fixed-width results are copied for Spark to read; null for other types. */
-    private final OffHeapColumnVector[] sparkResults;
-    private final List<Field> resultFields;
-    private boolean closed;
-
-    Calls(Evaluation plan, TaskContext task) {
-      this.plan = plan;
-      this.results = new FieldVector[plan.functions.length];
-      this.sparkResults = new OffHeapColumnVector[plan.functions.length];
-      for (int c = 0; c < sparkResults.length; c++) {
-        DataType type = plan.resultSchema.fields()[c].dataType();
-        if (ColumnCopy.supportsToSpark(type)) {
-          sparkResults[c] = new OffHeapColumnVector(plan.batchSize, type);
-        }
-      }
-      this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
-      BufferAllocator allocator = QuiverMemory.taskAllocator(task);
-      this.writer = new RowBatchWriter(plan.argumentSchema, plan.timeZone, allocator);
-      List<FieldVector> all = writer.root().getFieldVectors();
-      this.callArguments = new VectorSchemaRoot[plan.functions.length];
-      for (int c = 0; c < plan.functions.length; c++) {
-        List<FieldVector> vectors = new ArrayList<>();
-        List<Field> fields = new ArrayList<>();
-        for (int index : plan.argumentIndexes[c]) {
-          vectors.add(all.get(index));
-          fields.add(all.get(index).getField());
-        }
-        callArguments[c] = new VectorSchemaRoot(fields, vectors, 0);
-      }
-      try {
-        for (FunctionHandle handle : plan.functions) {
-          functions.add(TaskFunction.open(handle, ScalarFunction.class, task));
-        }
-      } finally {
-        // Listeners run last-registered first: results and batches are closed before the
-        // functions check that their allocators are empty.
-        task.addTaskCompletionListener(new TaskCompletion(this::release));
-      }
-    }
-
-    /** Starts a batch: forgets the previous one's arguments and results. */
-    void reset() {
-      closeResults();
-      writer.reset();
-    }
-
-    /** Appends the arguments of one row; plain columns are read at their input ordinal. */
-    void write(InternalRow row, InternalRow computedRow) {
-      int[] ordinals = plan.argumentOrdinals;
-      boolean[] fromComputed = plan.argumentComputed;
-      for (int i = 0; i < ordinals.length; i++) {
-        writer.write(i, fromComputed[i] ? computedRow : row, ordinals[i]);
-      }
-      writer.next();
-    }
-
-    /** Writes the arguments of a whole columnar batch, all of them plain columns. */
-    void write(ColumnarBatch batch) {
-      writer.write(batch, plan.argumentOrdinals);
-    }
-
-    /** Calls every function on the batch written so far; returns one column per call. */
-    ColumnVector[] evaluate() {
-      writer.finish();
-      int rows = writer.rows();
-      ColumnVector[] columns = new ColumnVector[functions.size()];
-      for (int c = 0; c < functions.size(); c++) {
-        TaskFunction<ScalarFunction> function = functions.get(c);
-        VectorSchemaRoot args = callArguments[c];
-        args.setRowCount(rows);
-        long start = System.nanoTime();
-        FieldVector result = function.call("eval",
-            () -> function.function().eval(args, function.allocator()));
-        plan.functionTime.add(System.nanoTime() - start);
-        results[c] = result;
-        ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
-        if (sparkResults[c] != null) {
-          ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
-          columns[c] = sparkResults[c];
-        } else {
-          columns[c] = new ArrowColumnVector(result);
-        }
-      }
-      plan.inputRows.add(rows);
-      plan.outputRows.add(rows);
-      plan.batches.add(1);
-      return columns;
-    }
-
-    private void closeResults() {
-      List<FieldVector> open = new ArrayList<>();
-      for (int c = 0; c < results.length; c++) {
-        open.add(results[c]);
-        results[c] = null;
-      }
-      ArrowTypes.closeAll(open);
-    }
-
-    private void release() {
-      closeResults();
-      writer.close();
-      for (int c = 0; c < sparkResults.length; c++) {
-        if (sparkResults[c] != null) {
-          sparkResults[c].close();
-          sparkResults[c] = null;
-        }
-      }
-    }
-
-    /** End of input: close the functions now, so a leak fails this task rather than later. */
-    @Override
-    public void close() {
-      if (!closed) {
-        closed = true;
-        release();
-        ArrowTypes.closeAll(functions);
-      }
-    }
-  }
-
   /** Gathers the child's rows into batches, evaluates the calls, returns projected rows. */
   private static final class RowEvaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
     private final Iterator<InternalRow> input;
-    private final Calls calls;
+    private final ScalarCalls calls;
     private final UnsafeProjection computedProjection;
     private final UnsafeProjection outputProjection;
     private final JoinedRow joined = new JoinedRow();
-    private final InternalRow[] bufferedRows;
+    private InternalRow[] bufferedRows;
     private ColumnarBatch resultBatch;
     private int position;
     private int batchRows;
@@ -454,8 +311,9 @@ public final class ScalarEvalExec extends QuiverExecNode {
       this.outputProjection = UnsafeProjection.create(outputExpressions,
           plan.keepInput ? plan.input.appendedAll(plan.results).toList() : plan.results);
       outputProjection.initialize(task.partitionId());
-      this.bufferedRows = plan.keepInput ? new InternalRow[plan.batchSize] : null;
-      this.calls = new Calls(plan, task);
+      // Grown with the rows a batch really holds: a large batch size costs nothing on small input.
+      this.bufferedRows = plan.keepInput ? new InternalRow[Math.min(plan.batchSize, 1024)] : null;
+      this.calls = new ScalarCalls(plan, task);
     }
 
     @Override
@@ -470,6 +328,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
         Arrays.fill(bufferedRows, 0, batchRows, null);
       }
       calls.reset();
+      calls.checkInterrupted();
       if (!input.hasNext()) {
         finished = true;
         calls.close();
@@ -479,6 +338,10 @@ public final class ScalarEvalExec extends QuiverExecNode {
       while (rows < plan.batchSize && input.hasNext()) {
         InternalRow row = input.next();
         if (bufferedRows != null) {
+          if (rows == bufferedRows.length) {
+            bufferedRows = Arrays.copyOf(bufferedRows,
+                (int) Math.min(plan.batchSize, 2L * rows));
+          }
           bufferedRows[rows] = row.copy();
         }
         calls.write(row, computedProjection == null ? null : computedProjection.apply(row));
@@ -510,14 +373,14 @@ public final class ScalarEvalExec extends QuiverExecNode {
    */
   private static final class ColumnarEvaluator extends AbstractIterator<ColumnarBatch> {
     private final Iterator<ColumnarBatch> input;
-    private final Calls calls;
+    private final ScalarCalls calls;
     private final int[] outputSources;
     private boolean finished;
 
     ColumnarEvaluator(Evaluation plan, Iterator<ColumnarBatch> input, TaskContext task) {
       this.input = input;
       this.outputSources = plan.outputSources;
-      this.calls = new Calls(plan, task);
+      this.calls = new ScalarCalls(plan, task);
     }
 
     @Override
@@ -526,6 +389,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
         return false;
       }
       calls.reset();
+      calls.checkInterrupted();
       if (!input.hasNext()) {
         finished = true;
         calls.close();

@@ -1,6 +1,5 @@
 package dev.quiver.spark.aggregate;
 
-import dev.quiver.spark.QuiverException;
 import org.apache.spark.sql.internal.SQLConf;
 
 /** The {@code spark.quiver.aggregate.*} settings; session settings, read when a query is planned. */
@@ -16,7 +15,7 @@ public final class AggregateConf {
 
   /**
    * The most groups one task keeps in memory before it flushes them (first phase) or spills them
-   * to disk (second phase), default 4,194,304. Spark's execution memory bounds the tables as
+   * to disk (second phase), default 4,194,304; 1 to 2^30. Spark's execution memory bounds the tables as
    * well; this bounds them when states report less than they hold.
    */
   public static final String MAX_GROUPS = "spark.quiver.aggregate.maxGroups";
@@ -28,15 +27,7 @@ public final class AggregateConf {
   }
 
   static int maxGroups() {
-    String value = SQLConf.get().getConfString(MAX_GROUPS, String.valueOf(DEFAULT_MAX_GROUPS));
-    try {
-      int groups = Integer.parseInt(value.trim());
-      if (groups > 0) {
-        return groups;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new QuiverException(MAX_GROUPS + " must be a positive integer, got '" + value + "'");
+    return dev.quiver.spark.QuiverConf.intSetting(MAX_GROUPS, DEFAULT_MAX_GROUPS, 1, 1 << 30);
   }
+
 }

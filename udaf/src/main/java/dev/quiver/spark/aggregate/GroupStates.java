@@ -73,7 +73,7 @@ abstract class GroupStates implements AutoCloseable {
     void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
       try {
         accumulator.update(args, groupIds, numGroups);
-      } catch (Exception | LinkageError | StackOverflowError e) {
+      } catch (Throwable e) {
         throw function.failed("update", e);
       }
     }
@@ -82,7 +82,7 @@ abstract class GroupStates implements AutoCloseable {
     void merge(int groupId, Object state) {
       try {
         accumulator.merge(groupId, state);
-      } catch (Exception | LinkageError | StackOverflowError e) {
+      } catch (Throwable e) {
         throw function.failed("merge", e);
       }
     }
@@ -92,7 +92,7 @@ abstract class GroupStates implements AutoCloseable {
       Object state;
       try {
         state = accumulator.state(groupId);
-      } catch (Exception | LinkageError | StackOverflowError e) {
+      } catch (Throwable e) {
         throw function.failed("state", e);
       }
       if (state == null) {

@@ -105,7 +105,7 @@ final class TaskAggregate implements AutoCloseable {
     Object state;
     try {
       state = function.createState();
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("createState", e);
     }
     if (state == null) {
@@ -118,7 +118,7 @@ final class TaskAggregate implements AutoCloseable {
   void update(Object state, VectorSchemaRoot args) {
     try {
       function.update(state, args);
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("update", e);
     }
   }
@@ -127,7 +127,7 @@ final class TaskAggregate implements AutoCloseable {
     Object merged;
     try {
       merged = function.merge(state, other);
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("merge", e);
     }
     if (merged == null) {
@@ -142,7 +142,7 @@ final class TaskAggregate implements AutoCloseable {
     Object value;
     try {
       value = function.finish(state);
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("finish", e);
     }
     return converter.toCatalyst(value);
@@ -152,7 +152,7 @@ final class TaskAggregate implements AutoCloseable {
     byte[] bytes;
     try {
       bytes = function.serialize(state);
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("serialize", e);
     }
     if (bytes == null) {
@@ -166,7 +166,7 @@ final class TaskAggregate implements AutoCloseable {
     Object state;
     try {
       state = function.deserialize(bytes);
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("deserialize", e);
     }
     if (state == null) {
@@ -179,7 +179,7 @@ final class TaskAggregate implements AutoCloseable {
   long stateSize(Object state) {
     try {
       return Math.max(0L, function.stateSize(state));
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) {
       throw failed("stateSize", e);
     }
   }

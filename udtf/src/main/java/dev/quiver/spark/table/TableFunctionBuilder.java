@@ -123,9 +123,7 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     try {
       analyzed = function.analyze(
           new AnalyzeArguments(name, columns, tableDdl, partitioned, known.build()));
-    } catch (QuiverException e) {
-      throw e;
-    } catch (Exception | LinkageError e) {
+    } catch (Throwable e) {
       throw QuiverException.functionFailed(name, "analyze", e);
     }
     if (analyzed == null) {
