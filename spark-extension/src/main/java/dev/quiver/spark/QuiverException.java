@@ -111,9 +111,11 @@ public class QuiverException extends RuntimeException implements SparkThrowable 
   }
 
   /**
-   * {@code cause} itself when nothing fatal is in its chain, otherwise a copy of the chain in
-   * which every throwable is a {@link UserError}: a cause cannot be replaced in place, so the
-   * links above a fatal error are copied too.
+   * {@code cause} itself when nothing fatal is in its chain and it serializes, otherwise a copy
+   * of the chain in which every throwable is a {@link UserError}: a cause cannot be replaced in
+   * place, so the links above a fatal error are copied too. Spark drops a task failure's
+   * exception that does not serialize (Arrow's {@code OutOfMemoryException} holds an
+   * {@code Optional}), and clients then see no error condition.
    */
   static Throwable safeCause(Throwable cause) {
     boolean anyFatal = false;
@@ -121,7 +123,17 @@ public class QuiverException extends RuntimeException implements SparkThrowable 
     for (Throwable t = cause; t != null && depth < 32; t = t.getCause(), depth++) {
       anyFatal |= fatal(t);
     }
-    return anyFatal ? copy(cause, 0) : cause;
+    return anyFatal || !serializes(cause) ? copy(cause, 0) : cause;
+  }
+
+  private static boolean serializes(Throwable t) {
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(
+        java.io.OutputStream.nullOutputStream())) {
+      out.writeObject(t);
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static Throwable copy(Throwable t, int depth) {
