@@ -1,0 +1,156 @@
+package dev.quiver.spark.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.spark.Quiver;
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.testing.QuiverSession;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A stack overflow (a fatal JVM error to Spark) in any phase of an aggregate fails only its
+ * query, on Quiver's operators and on Spark's: the test JVM is the local executor, and Spark
+ * would end it on a fatal error in a task failure's cause chain.
+ */
+class AggregateFatalErrorTest extends QuiverSession {
+  private static final List<String> PHASES =
+      List.of("createState", "update", "merge", "finish", "serialize", "deserialize");
+
+  /** Overflows its stack in one phase; sums int arguments otherwise. */
+  public static final class Overflowing implements AggregateFunction<long[]> {
+    private static final long serialVersionUID = 1L;
+    private final String phase;
+
+    public Overflowing(String phase) {
+      this.phase = phase;
+    }
+
+    @Override
+    public String name() {
+      return "overflow_" + phase.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String resultType() {
+      return "bigint";
+    }
+
+    private void maybe(String now) {
+      if (now.equals(phase)) {
+        recurse(0);
+      }
+    }
+
+    private static long recurse(long n) {
+      return recurse(n + 1) + 1;
+    }
+
+    @Override
+    public long[] createState() {
+      maybe("createState");
+      return new long[1];
+    }
+
+    @Override
+    public void update(long[] state, VectorSchemaRoot args) {
+      maybe("update");
+      IntVector values = (IntVector) args.getVector(0);
+      for (int i = 0; i < args.getRowCount(); i++) {
+        state[0] += values.get(i);
+      }
+    }
+
+    @Override
+    public long[] merge(long[] state, long[] other) {
+      maybe("merge");
+      state[0] += other[0];
+      return state;
+    }
+
+    @Override
+    public Object finish(long[] state) {
+      maybe("finish");
+      return state[0];
+    }
+
+    @Override
+    public byte[] serialize(long[] state) {
+      maybe("serialize");
+      return ByteBuffer.allocate(8).putLong(state[0]).array();
+    }
+
+    @Override
+    public long[] deserialize(byte[] bytes) {
+      maybe("deserialize");
+      return new long[] {ByteBuffer.wrap(bytes).getLong()};
+    }
+  }
+
+  @BeforeAll
+  static void register() {
+    spark().range(0, 20, 1, 3).selectExpr("cast(id % 3 AS int) AS k", "cast(id AS int) AS x")
+        .createOrReplaceTempView("fatal_input");
+    for (String phase : List.of("createState", "update", "merge", "finish", "serialize",
+        "deserialize", "none")) {
+      Overflowing f = new Overflowing(phase);
+      if (!spark().catalog().functionExists(f.name())) {
+        Quiver.register(spark(), f);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "false"})
+  void aStackOverflowInAnyPhaseFailsOnlyTheQuery(String quiverOperators) {
+    spark().conf().set(AggregateConf.OPERATORS, quiverOperators);
+    try {
+      for (String phase : PHASES) {
+        String name = "overflow_" + phase.toLowerCase(java.util.Locale.ROOT);
+        try {
+          spark().sql("SELECT k, " + name + "(x) FROM fatal_input GROUP BY k").collectAsList();
+          // Spark's operators may not serialize at all; then the phase never runs.
+          assertTrue(phase.equals("serialize") || phase.equals("deserialize")
+              || phase.equals("merge"), name + " did not fail");
+        } catch (Throwable t) {
+          String text = messages(t);
+          boolean quiver = false;
+          for (Throwable c = t; c != null; c = c.getCause()) {
+            assertFalse(c instanceof VirtualMachineError, "fatal error handed to Spark: " + c);
+            quiver |= c instanceof QuiverException q
+                && QuiverException.FUNCTION_FAILED.equals(q.getCondition());
+          }
+          assertTrue(text.contains("Quiver function '" + name + "' failed in "), text);
+          assertTrue(text.contains("StackOverflowError"), text);
+          assertTrue(quiver, text);
+        }
+      }
+    } finally {
+      spark().conf().unset(AggregateConf.OPERATORS);
+    }
+    assertEquals(3, spark().sql("SELECT k, count(x) FROM fatal_input GROUP BY k")
+        .collectAsList().size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "x", "2000000000"})
+  void maxGroupsHasBounds(String bad) {
+    spark().conf().set(AggregateConf.MAX_GROUPS, bad);
+    try {
+      String text = failureOf(() -> spark().sql(
+          "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k").collectAsList());
+      assertTrue(text.contains(AggregateConf.MAX_GROUPS + " must be an integer from 1 to "
+          + (1 << 30) + ", got '" + bad + "'"), text);
+    } finally {
+      spark().conf().unset(AggregateConf.MAX_GROUPS);
+    }
+  }
+}
