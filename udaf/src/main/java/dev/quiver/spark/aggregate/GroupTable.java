@@ -109,10 +109,11 @@ final class GroupTable implements AutoCloseable {
     final BasePredicate filter;
     final RowBatchWriter writer;
     /** The group of each row waiting for the next batch (update) or merge. */
-    final int[] groupIds;
+    int[] groupIds;
     /** Serialized states waiting to be merged. */
-    final byte[][] pendingStates;
+    byte[][] pendingStates;
     final int resultPosition;
+    final int batchSize;
     int rows;
     GroupStates states;
 
@@ -126,10 +127,23 @@ final class GroupTable implements AutoCloseable {
       this.argumentOrdinals = argumentOrdinals;
       this.filter = filter;
       this.writer = writer;
-      this.groupIds = new int[batchSize];
-      this.pendingStates = merging ? new byte[batchSize][] : null;
+      // Grown as rows arrive: a large batch size costs nothing on small input.
+      this.batchSize = batchSize;
+      this.groupIds = new int[Math.min(batchSize, 1024)];
+      this.pendingStates = merging ? new byte[groupIds.length][] : null;
       this.resultPosition = resultPosition;
       this.states = GroupStates.create(function);
+    }
+  }
+
+  /** Makes room for one more row in {@code slot}'s batch. */
+  private static void ensureRoom(Slot slot) {
+    if (slot.rows == slot.groupIds.length) {
+      int size = (int) Math.min(slot.batchSize, 2L * slot.rows);
+      slot.groupIds = java.util.Arrays.copyOf(slot.groupIds, size);
+      if (slot.pendingStates != null) {
+        slot.pendingStates = java.util.Arrays.copyOf(slot.pendingStates, size);
+      }
     }
   }
 
@@ -450,6 +464,7 @@ final class GroupTable implements AutoCloseable {
     for (Slot slot : slots) {
       if (slot.merging) {
         if (!row.isNullAt(slot.inputOrdinal)) {
+          ensureRoom(slot);
           slot.pendingStates[slot.rows] = row.getBinary(slot.inputOrdinal);
           slot.groupIds[slot.rows++] = group;
         }
@@ -463,6 +478,7 @@ final class GroupTable implements AutoCloseable {
         } else {
           slot.writer.write(slot.arguments.apply(row));
         }
+        ensureRoom(slot);
         slot.groupIds[slot.rows++] = group;
       }
     }
