@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.Cancellation;
 import dev.quiver.spark.testing.QuiverSession;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
@@ -47,7 +48,32 @@ class TableFunctionCancelTest extends QuiverSession {
     String messages = messages(outcome.failure());
     assertTrue(messages.contains("cancelled"), messages);
     assertTrue(outcome.stoppedMillis() < 5_000, outcome.stoppedMillis() + " ms");
+    assertNoWorkerLeft();
     return outcome;
+  }
+
+  /** The threads that ran the calls ended with their tasks. */
+  private static void assertNoWorkerLeft() {
+    List<String> workers = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("quiver-slow_"))
+        .map(Thread::getName).toList();
+    assertEquals(List.of(), workers, "worker threads still alive");
+  }
+
+  @Test
+  void limitStopsACallThatEmitsMore() throws InterruptedException {
+    StreamingFixtures.reset();
+    assertEquals(5, spark().sql("SELECT * FROM slow_rows(10000000) LIMIT 5").collectAsList()
+        .size());
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (StreamingFixtures.CLOSED.get() != StreamingFixtures.OPENED.get()
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(StreamingFixtures.OPENED.get(), StreamingFixtures.CLOSED.get(), "closed");
+    // The call ran on only until the chunks between it and Spark were full.
+    assertTrue(StreamingFixtures.CALLS.get() < 100_000, StreamingFixtures.CALLS.get() + " rows");
+    assertNoWorkerLeft();
   }
 
   @Test
