@@ -47,8 +47,8 @@ import scala.reflect.ClassTag$;
  * sorted by the keys and then the ORDER BY, so {@code EnsureRequirements} adds exactly the
  * shuffle and sort needed. Groups are runs of equal keys; each gets a fresh function instance,
  * its rows in Arrow batches of at most {@code spark.quiver.batchSize} rows, and one
- * {@code terminate}. Only one batch and one call's output are held at a time, so a group of any
- * size streams through.
+ * {@code terminate}. Only one input batch and a few chunks of output are held at a time, so a
+ * group of any size streams through, and so does the output of a call.
  */
 public final class TableFunctionExec extends QuiverExecNode {
   private final FunctionHandle function;
