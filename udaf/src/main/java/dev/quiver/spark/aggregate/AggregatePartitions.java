@@ -93,6 +93,7 @@ final class AggregatePartitions extends PartitionFunction {
     private InternalRow nextRow;
     private long inputRows;
     private long outputRows;
+    private int sinceKillCheck;
 
     Aggregation(AggregatePartitions plan, Iterator<InternalRow> input, TaskContext task) {
       this.plan = plan;
@@ -117,6 +118,7 @@ final class AggregatePartitions extends PartitionFunction {
       }
       while (!finished) {
         if (emitting) {
+          checkKilled();
           InternalRow out = table.nextOutput();
           if (out != null) {
             nextRow = out;
@@ -146,6 +148,17 @@ final class AggregatePartitions extends PartitionFunction {
       return row;
     }
 
+    /**
+     * Fails the task if it was killed, once per batch's worth of rows in or out: sources such
+     * as range() do not check, and a slow function would otherwise run on to the end.
+     */
+    private void checkKilled() {
+      if (++sinceKillCheck >= plan.batchSize) {
+        sinceKillCheck = 0;
+        task.killTaskIfInterrupted();
+      }
+    }
+
     private void start() {
       List<AggregateExpression> aggregates = Scala.list(plan.aggregates);
       functions = new TaskAggregate[aggregates.size()];
@@ -171,6 +184,7 @@ final class AggregatePartitions extends PartitionFunction {
 
     private void consume() {
       while (true) {
+        checkKilled();
         InternalRow row;
         if (pending != null) {
           row = pending;

@@ -85,7 +85,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *       {@code terminate} is not called.</li>
  * </ol>
  * Because {@code open} runs for every group, keep it cheap or share expensive resources through
- * a static field. An instance is never used by two threads at once.
+ * a static field. An instance is never used by two threads at once, but not always by the same
+ * one: {@code eval} and {@code terminate} run on a thread of their own within the Spark task
+ * (where {@code TaskContext.get()} works as usual), so that what they emit can stream on to
+ * Spark while they run; do not keep per-thread state across calls.
  *
  * <p>A call without a TABLE argument ({@code series(5)}, or {@code LATERAL series(t.n)} which is
  * evaluated once for each row of {@code t}) uses one instance per Spark partition: {@code eval}
@@ -99,7 +102,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@link Emitter#emitRow(Object...)}. Columns must match the result schema by position and Arrow
  * type (see {@code dev.quiver.function.ScalarFunction} for the Arrow type of each Spark type);
  * Quiver checks every batch and fails the query with a message naming the function otherwise.
- * Emitted batches stay owned by the function, see {@link Emitter#emit}.
+ * Emitted batches stay owned by the function, see {@link Emitter#emit}. Rows go on to Spark as
+ * they are emitted, in chunks of {@code spark.quiver.batchSize} rows, and an emit waits while
+ * Spark has not yet taken the previous chunks: a call may emit any number of rows in bounded
+ * memory. When the query is cancelled or stops reading (a {@code LIMIT}), the running call's
+ * thread is interrupted and its next emit fails, so the call ends, and {@code close} runs.
  *
  * <h2>Arrow memory</h2>
  * The batch passed to {@code eval} belongs to Quiver and is reused for the next batch: read it,

@@ -249,13 +249,16 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
     }
   }
 
+  /** Like the evaluator of {@link TableFunctionExec}, over the matched groups of both sides. */
   private static final class Evaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
+    private final TaskContext task;
     private final Iterator<Tuple3<InternalRow, Iterator<InternalRow>, Iterator<InternalRow>>>
         groups;
     private final RowBatchWriter leftWriter;
     private final RowBatchWriter rightWriter;
     private final RowEmitter emitter;
+    private final StreamedCalls calls;
     private final FunctionInstances<CoGroupFunction> instances;
     private Iterator<InternalRow> leftGroup;
     private Iterator<InternalRow> rightGroup;
@@ -265,6 +268,7 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
     Evaluator(Evaluation plan, Iterator<InternalRow> leftRows, Iterator<InternalRow> rightRows,
         TaskContext task) {
       this.plan = plan;
+      this.task = task;
       this.groups = new CoGroupedIterator(
           TableFunctionExec.groupsOf(leftRows, plan.leftKeys, plan.leftInput),
           TableFunctionExec.groupsOf(rightRows, plan.rightKeys, plan.rightInput), plan.keySchema);
@@ -274,6 +278,9 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
       this.rightWriter = new RowBatchWriter(TableFunctionExec.schemaOf(plan.rightInput),
           plan.timeZone, allocator);
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
+      this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
+          plan.outputRows);
+      emitter.sinkTo(row -> calls.add(row.copy()));
       this.instances = new FunctionInstances<>(plan.function, CoGroupFunction.class, task,
           emitter, plan.functionTime);
       task.addTaskCompletionListener(new TaskCompletion(this::release));
@@ -281,7 +288,7 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
 
     @Override
     public boolean hasNext() {
-      while (emitter.isEmpty()) {
+      while (!calls.hasRow()) {
         if (finished || !step()) {
           return false;
         }
@@ -294,10 +301,12 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      return emitter.poll();
+      return calls.next();
     }
 
     private boolean step() {
+      // Sources such as range() do not check for kills themselves.
+      task.killTaskIfInterrupted();
       if (!inGroup) {
         if (!groups.hasNext()) {
           finished = true;
@@ -312,19 +321,24 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
         instances.open();
       } else if (leftGroup.hasNext()) {
         VectorSchemaRoot batch = fill(leftWriter, leftGroup);
-        if (!instances.eval("evalLeft", f -> f.evalLeft(batch, emitter))) {
-          leftGroup = scala.collection.Iterator$.MODULE$.empty();
-        }
+        calls.start(() -> instances.eval("evalLeft", f -> f.evalLeft(batch, emitter)), more -> {
+          if (!more) {
+            leftGroup = scala.collection.Iterator$.MODULE$.empty();
+          }
+        });
       } else if (rightGroup.hasNext()) {
         VectorSchemaRoot batch = fill(rightWriter, rightGroup);
-        if (!instances.eval("evalRight", f -> f.evalRight(batch, emitter))) {
-          rightGroup = scala.collection.Iterator$.MODULE$.empty();
-        }
+        calls.start(() -> instances.eval("evalRight", f -> f.evalRight(batch, emitter)),
+            more -> {
+              if (!more) {
+                rightGroup = scala.collection.Iterator$.MODULE$.empty();
+              }
+            });
       } else {
         inGroup = false;
-        instances.terminateAndClose(f -> f.terminate(emitter));
+        calls.start(() -> instances.eval("terminate", f -> f.terminate(emitter)),
+            done -> instances.closeCurrent());
       }
-      plan.outputRows.add(emitter.takeEmittedCount());
       return true;
     }
 
@@ -342,9 +356,10 @@ public final class CoGroupExec extends SparkPlan implements BinaryExecNode {
 
     private void release() {
       try {
+        // The worker first, so that the instance and the input batches outlive its last call.
+        calls.close();
         instances.close();
       } finally {
-        emitter.clear();
         leftWriter.close();
         rightWriter.close();
       }

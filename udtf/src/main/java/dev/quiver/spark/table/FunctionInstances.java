@@ -11,7 +11,8 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
  * The function instances of one task of a table-valued operator, one at a time: a fresh
  * instance per group, opened when the group starts and closed when it ends, and closed by the
  * operator's completion listener when the task fails in between. User code runs through here,
- * timed, with failures naming the function.
+ * timed, with failures naming the function: open and close on the task's thread, {@link #eval}
+ * on the worker of {@link StreamedCalls}, never both at once.
  *
  * @param <F> the function's kind
  */
@@ -70,12 +71,6 @@ final class FunctionInstances<F extends QuiverFunction> implements AutoCloseable
     } finally {
       functionTime.add(System.nanoTime() - start);
     }
-  }
-
-  /** Runs {@code terminate} of the current instance and closes it. */
-  void terminateAndClose(UserCall<F> terminate) {
-    eval("terminate", terminate);
-    closeCurrent();
   }
 
   /** Closes the current instance, if any: its {@code close}, then the check for leaks. */

@@ -2,6 +2,7 @@ package dev.quiver.spark.table;
 
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
@@ -100,7 +101,8 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     Evaluation evaluation = new Evaluation(generator.function(), generator.children(),
         generator.argumentNames(), requiredChildOutput, outer, child().output(),
         TableFunctionExec.schemaOf(generatorOutput), output(),
-        SQLConf.get().sessionLocalTimeZone(), metrics().apply("numInputRows"),
+        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
+        metrics().apply("numInputRows"),
         metrics().apply("numOutputRows"), metrics().apply("numBatches"),
         metrics().apply("functionTime"));
     return child().execute().mapPartitionsInternal(evaluation, false,
@@ -118,6 +120,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     final StructType resultType;
     final Seq<Attribute> output;
     final String timeZone;
+    final int batchSize;
     final SQLMetric inputRows;
     final SQLMetric outputRows;
     final SQLMetric batches;
@@ -125,8 +128,8 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
 
     Evaluation(FunctionHandle function, Seq<Expression> arguments, Seq<String> argumentNames,
         Seq<Attribute> requiredChildOutput, boolean outer, Seq<Attribute> input,
-        StructType resultType, Seq<Attribute> output, String timeZone, SQLMetric inputRows,
-        SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
+        StructType resultType, Seq<Attribute> output, String timeZone, int batchSize,
+        SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
       this.function = function;
       this.arguments = arguments;
       this.argumentNames = argumentNames;
@@ -136,6 +139,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
       this.resultType = resultType;
       this.output = output;
       this.timeZone = timeZone;
+      this.batchSize = batchSize;
       this.inputRows = inputRows;
       this.outputRows = outputRows;
       this.batches = batches;
@@ -148,8 +152,14 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     }
   }
 
+  /**
+   * One call of the function per input row, on the worker of {@link StreamedCalls}, which joins
+   * each emitted row with the input row it came from as it is emitted; the input is read, and
+   * task kills are checked, on the task's thread between calls.
+   */
   private static final class Evaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
+    private final TaskContext task;
     private final Iterator<InternalRow> input;
     private final UnsafeProjection argumentProjection;
     private final UnsafeProjection leftProjection;
@@ -157,6 +167,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     private final DataType[] argumentTypes;
     private final List<String> argumentNames;
     private final RowEmitter emitter;
+    private final StreamedCalls calls;
     private final FunctionInstances<TableFunction> instances;
     private final VectorSchemaRoot oneRow = new VectorSchemaRoot(List.<Field>of(),
         List.<FieldVector>of(), 1);
@@ -170,6 +181,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
 
     Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
       this.plan = plan;
+      this.task = task;
       this.input = input;
       this.argumentProjection = UnsafeProjection.create(plan.arguments, plan.input);
       this.leftProjection = UnsafeProjection.create(
@@ -185,6 +197,10 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
       this.nullResult = new GenericInternalRow(plan.resultType.length());
       this.left = new GenericInternalRow(plan.requiredChildOutput.length());
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
+      this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
+          plan.outputRows);
+      // On the worker, while the task's thread waits: left is the row being evaluated.
+      emitter.sinkTo(row -> calls.add(joinWithLeft(row)));
       this.instances = new FunctionInstances<>(plan.function, TableFunction.class, task,
           emitter, plan.functionTime);
       // The task allocator's listener must be registered first, so that it runs last, after
@@ -195,10 +211,12 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
 
     @Override
     public boolean hasNext() {
-      while (emitter.isEmpty() && !pendingOuterRow) {
-        if (finished || !step()) {
+      while (!pendingOuterRow && !calls.hasRow()) {
+        if (finished) {
+          release();
           return false;
         }
+        step();
       }
       return true;
     }
@@ -208,12 +226,20 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      InternalRow result = pendingOuterRow ? nullResult : emitter.poll();
-      pendingOuterRow = false;
-      return outputProjection.apply(joined.apply(left, result));
+      if (pendingOuterRow) {
+        pendingOuterRow = false;
+        return joinWithLeft(nullResult);
+      }
+      return calls.next();
     }
 
-    private boolean step() {
+    private InternalRow joinWithLeft(InternalRow result) {
+      return outputProjection.apply(joined.apply(left, result)).copy();
+    }
+
+    private void step() {
+      // Sources such as range() do not check for kills themselves.
+      task.killTaskIfInterrupted();
       if (!started) {
         started = true;
         instances.open();
@@ -221,21 +247,27 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
         InternalRow row = input.next();
         plan.inputRows.add(1);
         left = leftProjection.apply(row).copy();
-        if (!skipping) {
-          Arguments arguments = arguments(argumentProjection.apply(row));
-          plan.batches.add(1);
-          skipping = !instances.eval("eval", f -> f.eval(oneRow, arguments, emitter));
+        if (skipping) {
+          pendingOuterRow = plan.outer;
+          plan.outputRows.add(pendingOuterRow ? 1 : 0);
+          return;
         }
-        long emitted = emitter.takeEmittedCount();
-        pendingOuterRow = plan.outer && emitted == 0;
-        plan.outputRows.add(emitted + (pendingOuterRow ? 1 : 0));
+        Arguments arguments = arguments(argumentProjection.apply(row));
+        plan.batches.add(1);
+        calls.start(() -> {
+          emitter.takeEmittedCount();
+          boolean more = instances.eval("eval", f -> f.eval(oneRow, arguments, emitter));
+          if (plan.outer && emitter.takeEmittedCount() == 0) {
+            calls.add(joinWithLeft(nullResult));
+          }
+          return more;
+        }, more -> skipping = !more);
       } else {
-        instances.terminateAndClose(f -> f.terminate(emitter));
-        plan.outputRows.add(emitter.takeEmittedCount());
-        finished = true;
-        release();
+        calls.start(() -> instances.eval("terminate", f -> f.terminate(emitter)), done -> {
+          instances.closeCurrent();
+          finished = true;
+        });
       }
-      return true;
     }
 
     private Arguments arguments(InternalRow values) {
@@ -251,6 +283,8 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
 
     private void release() {
       try {
+        // The worker first, so that the instance outlives its last call.
+        calls.close();
         instances.close();
       } finally {
         oneRow.close();

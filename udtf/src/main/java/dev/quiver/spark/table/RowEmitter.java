@@ -3,7 +3,6 @@ package dev.quiver.spark.table;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -25,8 +24,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 /**
  * The executor-side {@link Emitter}: checks what a function emits against its result schema and
  * turns it into Spark rows right away, so that emitted batches stay the function's (see the
- * ownership rule of {@link Emitter#emit}). The operator drains the rows before it calls the
- * function again, so at most one call's output is buffered.
+ * ownership rule of {@link Emitter#emit}). Each row goes to the operator's {@link Sink} as it is
+ * emitted; the operator streams it on (see {@link StreamedCalls}), so no call's output is kept
+ * whole.
  */
 final class RowEmitter implements Emitter {
   private final String function;
@@ -34,9 +34,16 @@ final class RowEmitter implements Emitter {
   private final Schema schema;
   private final List<Field> fields;
   private final UnsafeProjection toUnsafe;
-  private final ArrayDeque<InternalRow> rows = new ArrayDeque<>();
+  private Sink sink;
   private BufferAllocator allocator;
   private long emitted;
+
+  /** Where emitted rows go, as they are emitted. */
+  @FunctionalInterface
+  interface Sink {
+    /** Takes one emitted row; {@code row} is reused for the next one, so copy what is kept. */
+    void add(InternalRow row);
+  }
 
   RowEmitter(String function, StructType resultType, String timeZone) {
     this.function = function;
@@ -49,6 +56,11 @@ final class RowEmitter implements Emitter {
       columns.add(new BoundReference(i, structFields[i].dataType(), structFields[i].nullable()));
     }
     this.toUnsafe = UnsafeProjection.create(dev.quiver.spark.catalyst.Scala.seq(columns));
+  }
+
+  /** Where the rows emitted from now on go. */
+  void sinkTo(Sink sink) {
+    this.sink = sink;
   }
 
   /** The allocator of the function instance now running. */
@@ -98,9 +110,9 @@ final class RowEmitter implements Emitter {
     // Not closed: closing would close the function's vectors.
     ColumnarBatch columnar = new ColumnarBatch(columns, count);
     for (int r = 0; r < count; r++) {
-      rows.add(toUnsafe.apply(columnar.getRow(r)).copy());
+      sink.add(toUnsafe.apply(columnar.getRow(r)));
+      emitted++;
     }
-    emitted += count;
   }
 
   @Override
@@ -121,7 +133,7 @@ final class RowEmitter implements Emitter {
             + e.getMessage());
       }
     }
-    rows.add(toUnsafe.apply(new GenericInternalRow(internal)).copy());
+    sink.add(toUnsafe.apply(new GenericInternalRow(internal)));
     emitted++;
   }
 
@@ -138,23 +150,11 @@ final class RowEmitter implements Emitter {
     return allocator;
   }
 
-  boolean isEmpty() {
-    return rows.isEmpty();
-  }
-
-  InternalRow poll() {
-    return rows.poll();
-  }
-
-  /** Rows emitted since the last call; for the output-rows metric. */
+  /** Rows emitted since the last time this was asked. */
   long takeEmittedCount() {
     long n = emitted;
     emitted = 0;
     return n;
-  }
-
-  void clear() {
-    rows.clear();
   }
 
   private static String names(List<FieldVector> vectors) {

@@ -47,8 +47,8 @@ import scala.reflect.ClassTag$;
  * sorted by the keys and then the ORDER BY, so {@code EnsureRequirements} adds exactly the
  * shuffle and sort needed. Groups are runs of equal keys; each gets a fresh function instance,
  * its rows in Arrow batches of at most {@code spark.quiver.batchSize} rows, and one
- * {@code terminate}. Only one batch and one call's output are held at a time, so a group of any
- * size streams through.
+ * {@code terminate}. Only one input batch and a few chunks of output are held at a time, so a
+ * group of any size streams through, and so does the output of a call.
  */
 public final class TableFunctionExec extends QuiverExecNode {
   private final FunctionHandle function;
@@ -243,14 +243,17 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   /**
    * Pulls the groups of one partition through the function: open, then eval per batch until the
-   * group ends or the function skips the rest, then terminate and close; rows come out as they
-   * are emitted.
+   * group ends or the function skips the rest, then terminate and close. The calls run on the
+   * worker of {@link StreamedCalls}, so rows come out as they are emitted; input batches are
+   * filled, and task kills checked, on the task's thread between calls.
    */
   private static final class Evaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
+    private final TaskContext task;
     private final Arguments arguments;
     private final RowBatchWriter writer;
     private final RowEmitter emitter;
+    private final StreamedCalls calls;
     private final FunctionInstances<TableFunction> instances;
     private final Iterator<Tuple2<InternalRow, Iterator<InternalRow>>> keyedGroups;
     private Iterator<InternalRow> wholePartition;
@@ -259,6 +262,7 @@ public final class TableFunctionExec extends QuiverExecNode {
 
     Evaluator(Evaluation plan, Iterator<InternalRow> rows, TaskContext task) {
       this.plan = plan;
+      this.task = task;
       this.arguments = constantArguments(plan.arguments, plan.argumentNames);
       if (plan.partitionBy.isEmpty()) {
         this.keyedGroups = null;
@@ -269,6 +273,9 @@ public final class TableFunctionExec extends QuiverExecNode {
       this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.input), plan.timeZone,
           QuiverMemory.taskAllocator(task));
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
+      this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
+          plan.outputRows);
+      emitter.sinkTo(row -> calls.add(row.copy()));
       this.instances = new FunctionInstances<>(plan.function, TableFunction.class, task,
           emitter, plan.functionTime);
       // Runs before the task allocator's listener (registered earlier): the instance closes and
@@ -278,7 +285,7 @@ public final class TableFunctionExec extends QuiverExecNode {
 
     @Override
     public boolean hasNext() {
-      while (emitter.isEmpty()) {
+      while (!calls.hasRow()) {
         if (finished || !step()) {
           return false;
         }
@@ -291,11 +298,13 @@ public final class TableFunctionExec extends QuiverExecNode {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      return emitter.poll();
+      return calls.next();
     }
 
     /** One unit of work: start a group, evaluate a batch, or end a group. */
     private boolean step() {
+      // Sources such as range() do not check for kills themselves.
+      task.killTaskIfInterrupted();
       if (group == null) {
         group = nextGroup();
         if (group == null) {
@@ -308,9 +317,9 @@ public final class TableFunctionExec extends QuiverExecNode {
         evalBatch();
       } else {
         group = null;
-        instances.terminateAndClose(f -> f.terminate(emitter));
+        calls.start(() -> instances.eval("terminate", f -> f.terminate(emitter)),
+            done -> instances.closeCurrent());
       }
-      plan.outputRows.add(emitter.takeEmittedCount());
       return true;
     }
 
@@ -333,11 +342,13 @@ public final class TableFunctionExec extends QuiverExecNode {
       VectorSchemaRoot batch = writer.finish();
       plan.inputRows.add(rows);
       plan.batches.add(1);
-      boolean more = instances.eval("eval", f -> f.eval(batch, arguments, emitter));
-      if (!more) {
-        // The grouped iterator skips the rest of the group when asked for the next one.
-        group = scala.collection.Iterator$.MODULE$.empty();
-      }
+      calls.start(() -> instances.eval("eval", f -> f.eval(batch, arguments, emitter)),
+          more -> {
+            if (!more) {
+              // The grouped iterator skips the rest of the group when asked for the next one.
+              group = scala.collection.Iterator$.MODULE$.empty();
+            }
+          });
     }
 
     /** End of the partition: close now, so that a leak fails this task rather than later. */
@@ -348,9 +359,10 @@ public final class TableFunctionExec extends QuiverExecNode {
 
     private void release() {
       try {
+        // The worker first, so that the instance and the input batch outlive its last call.
+        calls.close();
         instances.close();
       } finally {
-        emitter.clear();
         writer.close();
       }
     }

@@ -51,7 +51,8 @@ import org.apache.spark.sql.functions;
  * </pre>
  */
 public final class GroupStreamingBenchmark {
-  private static final List<String> JVM_FLAGS = List.of("-Xmx512m",
+  /** The flags of the measuring JVMs, less the heap size; Spark 4 needs the add-opens. */
+  static final List<String> JVM_FLAGS = List.of(
       "--add-opens=java.base/java.lang=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
@@ -95,6 +96,7 @@ public final class GroupStreamingBenchmark {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator
             + "java");
+        command.add("-Xmx512m");
         command.addAll(JVM_FLAGS);
         command.add("-D" + OFF_HEAP + "=" + System.getProperty(OFF_HEAP, "256m"));
         command.add("-cp");
@@ -167,7 +169,7 @@ public final class GroupStreamingBenchmark {
    * usage after {@code System.gc()} returns would also count what the running tasks allocated
    * since.
    */
-  private static long liveHeapAfterLastFullGc() {
+  static long liveHeapAfterLastFullGc() {
     com.sun.management.GcInfo latest = null;
     for (java.lang.management.GarbageCollectorMXBean bean
         : ManagementFactory.getGarbageCollectorMXBeans()) {
