@@ -188,6 +188,10 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
           Scala.seq(new ArrayList<Expression>(Scala.list(plan.requiredChildOutput))), plan.input);
       this.outputProjection = UnsafeProjection.create(
           Scala.seq(new ArrayList<Expression>(Scala.list(plan.output))), plan.output);
+      // Arguments may be non-deterministic (rand()): their state is per partition.
+      argumentProjection.initialize(task.partitionId());
+      leftProjection.initialize(task.partitionId());
+      outputProjection.initialize(task.partitionId());
       List<Expression> args = Scala.list(plan.arguments);
       this.argumentTypes = new DataType[args.size()];
       for (int i = 0; i < argumentTypes.length; i++) {

@@ -109,6 +109,14 @@ class TableFunctionSqlTest extends QuiverSession {
     assertTrue(plan.contains("QuiverTableFunction series(n#"), plan);
   }
 
+  /** Non-deterministic arguments are evaluated by a projection initialized for its partition. */
+  @Test
+  void nonDeterministicArguments() {
+    assertEquals(List.of("[3]"), rows("SELECT count(*) FROM series(cast(rand(0) AS int) + 3)"));
+    assertEquals(List.of("[2]"), rows("SELECT count(*) FROM range(1) t, "
+        + "LATERAL series(cast(rand(0) AS int) + 2 + t.id * 0)"));
+  }
+
   @Test
   void resultIsAnOrdinaryRelation() {
     assertEquals(List.of("[1,0]", "[2,1]"), rows("SELECT e.x, t2.x FROM echo(TABLE(t)) e "
