@@ -1,7 +1,6 @@
 package dev.quiver.spark.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.spark.Quiver;
@@ -10,6 +9,7 @@ import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.scalar.SafetyFixtures.Failure;
 import dev.quiver.spark.scalar.SafetyFixtures.Harm;
 import dev.quiver.spark.scalar.SafetyFixtures.Lie;
+import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import java.util.Locale;
@@ -119,17 +119,12 @@ class ExecutorSafetyTest extends QuiverSession {
     assertTrue(stand != null, messages(t));
     assertTrue(stand.getMessage().startsWith("java.lang.StackOverflowError"), stand.getMessage());
     assertTrue(stand.getStackTrace().length > 0 && stand.getStackTrace().length <= 64);
-    assertTrue(stand.getStackTrace()[0].getMethodName().equals("recurse"),
+    assertEquals("recurse", stand.getStackTrace()[0].getMethodName(),
         stand.getStackTrace()[0].toString());
   }
 
   private static SparkThrowable findQuiver(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof QuiverException q) {
-        return q;
-      }
-    }
-    throw new AssertionError("no QuiverException in " + messages(t));
+    return FatalErrors.quiverCause(t);
   }
 
   @Test

@@ -84,17 +84,13 @@ public final class SafetyFixtures {
         return;
       }
       switch (failure) {
-        case STACK_OVERFLOW -> recurse(0);
+        case STACK_OVERFLOW -> dev.quiver.spark.testing.FatalErrors.overflowStack();
         case ASSERTION -> throw new AssertionError("an invariant broke");
         case OUT_OF_MEMORY -> throw new OutOfMemoryError("simulated: Java heap space");
         case INTERNAL -> throw new InternalError("simulated internal error");
         case CUSTOM_ERROR -> throw new LibraryError("a library gave up");
         default -> throw new IllegalStateException();
       }
-    }
-
-    private static long recurse(long depth) {
-      return recurse(depth + 1) + 1;
     }
   }
 

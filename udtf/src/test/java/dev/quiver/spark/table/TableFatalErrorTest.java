@@ -1,7 +1,6 @@
 package dev.quiver.spark.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
@@ -11,7 +10,7 @@ import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.Quiver;
-import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -73,12 +72,8 @@ class TableFatalErrorTest extends QuiverSession {
         if (assertion) {
           throw new AssertionError("broken in " + now);
         }
-        recurse(0);
+        FatalErrors.overflowStack();
       }
-    }
-
-    private static long recurse(long n) {
-      return recurse(n + 1) + 1;
     }
   }
 
@@ -111,12 +106,7 @@ class TableFatalErrorTest extends QuiverSession {
         }
         assertTrue(t != null, sql + " did not fail");
         String text = messages(t);
-        boolean quiver = false;
-        for (Throwable c = t; c != null; c = c.getCause()) {
-          assertFalse(c instanceof VirtualMachineError, "fatal error handed to Spark: " + c);
-          quiver |= c instanceof QuiverException;
-        }
-        assertTrue(quiver, text);
+        FatalErrors.quiverCause(t);
         assertTrue(text.contains("Quiver function '" + name + "' failed in " + phase), text);
         assertTrue(text.contains(kind.startsWith("over") ? "StackOverflowError"
             : "AssertionError: broken in " + phase), text);
