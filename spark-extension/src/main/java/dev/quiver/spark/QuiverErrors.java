@@ -58,7 +58,7 @@ public final class QuiverErrors {
    * Throws an {@link AnalysisException} from code whose signature cannot declare it, such as the
    * function builders Spark calls (Scala has no checked exceptions; Spark throws it the same way).
    */
-  public static RuntimeException raise(AnalysisException e) {
+  public static RuntimeException raise(Throwable e) {
     throw QuiverErrors.<RuntimeException>sneaky(e);
   }
 
