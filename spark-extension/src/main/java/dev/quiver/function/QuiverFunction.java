@@ -1,6 +1,7 @@
 package dev.quiver.function;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What every Quiver function has in common: a name, a description, and a per-task lifecycle.
@@ -53,6 +54,31 @@ public interface QuiverFunction extends Serializable {
    */
   default boolean isDeterministic() {
     return true;
+  }
+
+  /**
+   * The names of the parameters in order, for example {@code List.of("value", "scale")}. When
+   * declared, a call may pass arguments by name, as Spark's own functions take them:
+   * {@code round_to(scale => 2, value => x)}, or positional ones first and named ones after
+   * them. Spark's rules and error classes apply: a positional argument after a named one
+   * ({@code UNEXPECTED_POSITIONAL_ARGUMENT}), a parameter passed twice
+   * ({@code DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT}), an unknown name
+   * ({@code UNRECOGNIZED_PARAMETER_NAME}), a required parameter left out
+   * ({@code REQUIRED_PARAMETER_NOT_FOUND}). When empty (the default), scalar and aggregate
+   * functions take positional arguments only ({@code NAMED_PARAMETERS_NOT_SUPPORTED}); table
+   * functions take any names, read with {@code Arguments.get(String)}. For a scalar or aggregate
+   * function that declares {@code argumentTypes()}, there is one name per type.
+   */
+  default List<String> parameterNames() {
+    return List.of();
+  }
+
+  /**
+   * How many of the leading {@link #parameterNames()} a call must pass; the others are optional
+   * and NULL when not passed. All of them by default.
+   */
+  default int requiredParameters() {
+    return parameterNames().size();
   }
 
   /** Called once per task before the first batch. */

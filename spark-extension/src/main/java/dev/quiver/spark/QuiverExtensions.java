@@ -12,12 +12,14 @@ import scala.runtime.BoxedUnit;
  * <p>Installs the analyzer rules, optimizer rules and planner strategies of every function kind
  * whose module is on the classpath, and registers in every session the functions that jars on the
  * classpath declare and those {@code spark.quiver.functions} lists. Two functions under one name
- * fail session creation with a message naming both classes.
+ * fail session creation with a message naming both classes. Function secrets set in a session
+ * fail analysis ({@link SecretSettings}).
  */
 public final class QuiverExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
+    extensions.injectPostHocResolutionRule(session -> new SecretSettings());
     FunctionCatalog catalog = FunctionCatalog.load();
     for (FunctionKind kind : catalog.kinds()) {
       kind.install(extensions);

@@ -38,9 +38,19 @@ import org.apache.sshd.sftp.common.SftpException;
  * <pre>{@code
  * SET spark.quiver.function.sftp_upload.host = sftp.example.com;
  * SET spark.quiver.function.sftp_upload.user = uploader;
- * SET spark.quiver.function.sftp_upload.password = ...;
  * SELECT r.* FROM (
  *   SELECT sftp_upload(local_path, remote_path) AS r FROM manifest DISTRIBUTE BY local_path);
+ * }</pre>
+ *
+ * The password is a secret ({@link FunctionContext#secret}), never a session setting: Spark would
+ * write a session setting in clear to the event log, so Quiver refuses queries of a session that
+ * sets one. The platform provides it to the executors, either in their environment
+ * ({@code QUIVER_SECRET_SFTP_UPLOAD_PASSWORD}, e.g. from a Kubernetes secret or
+ * {@code spark.executorEnv.QUIVER_SECRET_SFTP_UPLOAD_PASSWORD}) or in the application's
+ * configuration, which Spark redacts wherever it shows it:
+ *
+ * <pre>{@code
+ * spark-submit --conf spark.quiver.function.sftp_upload.secret.password=... ...
  * }</pre>
  *
  * Each task opens one SFTP connection, on its first file, and reuses it for all the files of its
@@ -52,9 +62,10 @@ import org.apache.sshd.sftp.common.SftpException;
  *
  * <p>The settings come from the constructor, for an instance registered with
  * {@code Quiver.register}, or else from {@code spark.quiver.function.sftp_upload.*}: {@code host},
- * {@code port} (22), {@code user}, {@code password}, {@code maxAttempts} (3),
+ * {@code port} (22), {@code user}, {@code maxAttempts} (3),
  * {@code backoffMillis} (500, doubled after every failed attempt) and {@code timeoutMillis}
- * (30000). The host key is not verified; check it in a real deployment.
+ * (30000), and from the secret {@code password}. The host key is not verified; check it in a
+ * real deployment.
  */
 public final class SftpUpload implements ScalarFunction {
   private static final long serialVersionUID = 1L;
@@ -78,7 +89,15 @@ public final class SftpUpload implements ScalarFunction {
 
   /** Where to upload and how hard to try. */
   public record Settings(String host, int port, String user, String password, int maxAttempts,
-      long backoffMillis, long timeoutMillis) implements Serializable {}
+      long backoffMillis, long timeoutMillis) implements Serializable {
+    /** Without the password, which must not reach a log through a message or a plan. */
+    @Override
+    public String toString() {
+      return "Settings[host=" + host + ", port=" + port + ", user=" + user + ", password="
+          + (password == null ? "none" : "(redacted)") + ", maxAttempts=" + maxAttempts
+          + ", backoffMillis=" + backoffMillis + ", timeoutMillis=" + timeoutMillis + "]";
+    }
+  }
 
   @Override
   public String name() {
@@ -115,7 +134,7 @@ public final class SftpUpload implements ScalarFunction {
         required(context, "host"),
         Integer.parseInt(context.conf(PREFIX + "port", "22")),
         required(context, "user"),
-        context.conf(PREFIX + "password", null),
+        context.secret("password"),
         Integer.parseInt(context.conf(PREFIX + "maxAttempts", "3")),
         Long.parseLong(context.conf(PREFIX + "backoffMillis", "500")),
         Long.parseLong(context.conf(PREFIX + "timeoutMillis", "30000")));

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -125,11 +126,26 @@ class SftpUploadTest extends QuiverSession {
     spark().conf().set(SftpUpload.PREFIX + "host", "127.0.0.1");
     spark().conf().set(SftpUpload.PREFIX + "port", String.valueOf(server.getPort()));
     spark().conf().set(SftpUpload.PREFIX + "user", "uploader");
-    spark().conf().set(SftpUpload.PREFIX + "password", "s3cret");
     manifest(3).createOrReplaceTempView("manifest");
     // No ORDER BY: its range partitioner samples the input, which would run the uploads twice.
-    List<Row> results = spark().sql("SELECT r.* FROM (SELECT sftp_upload(local_path, "
-        + "remote_path) AS r FROM manifest)").collectAsList();
+    String query = "SELECT r.* FROM (SELECT sftp_upload(local_path, remote_path) AS r "
+        + "FROM manifest)";
+    String secret = SftpUpload.PREFIX + "secret.password";
+    // The password is a secret: in the session Spark would log it, so queries are refused...
+    spark().conf().set(secret, "s3cret");
+    try {
+      analysisError(query, "QUIVER_SECRET_IN_SESSION", "46110");
+    } finally {
+      spark().conf().unset(secret);
+    }
+    // ... it comes from the application's configuration, as spark-submit --conf gives it.
+    SparkEnv.get().conf().set(secret, "s3cret");
+    List<Row> results;
+    try {
+      results = spark().sql(query).collectAsList();
+    } finally {
+      SparkEnv.get().conf().remove(secret);
+    }
     assertEquals(FILES, results.size());
     for (Row row : results) {
       assertEquals("ok", row.getAs("status"), row.toString());

@@ -1,9 +1,11 @@
 package dev.quiver.spark.catalog;
 
 import dev.quiver.function.QuiverFunction;
+import dev.quiver.spark.QuiverConf;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.QuiverException;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,8 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.internal.SessionState;
 import scala.Function1;
 import scala.Tuple3;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.immutable.Seq;
 
 /**
@@ -30,6 +34,7 @@ import scala.collection.immutable.Seq;
  * function of one session.
  */
 public final class FunctionCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionCatalog.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final List<FunctionKind> kinds;
@@ -56,38 +61,50 @@ public final class FunctionCatalog {
     return kinds;
   }
 
+  /** The functions of a session: those that work, and those that failed to load. */
+  public record Discovered(List<FunctionHandle> functions, List<BrokenFunction> broken) {}
+
   /**
-   * The functions every session gets: those the jars on the classpath declare for
-   * {@link ServiceLoader}, then those {@code spark.quiver.functions} names. Fails on two functions
-   * under one name.
+   * The functions every session gets: those the jars on the classpath declare in
+   * {@code META-INF/services}, then those {@code spark.quiver.functions} names. A function that
+   * cannot be loaded is logged and kept aside, so that one bad jar does not stop every session;
+   * two functions under one name still fail, since either could be the one meant.
    */
-  public List<FunctionHandle> discover(String configuredClassNames) {
-    Map<String, FunctionHandle> byName = new LinkedHashMap<>();
-    Iterator<QuiverFunction> declared =
-        ServiceLoader.load(QuiverFunction.class, FunctionHandle.classLoader()).iterator();
-    while (true) {
-      QuiverFunction function;
-      try {
-        if (!declared.hasNext()) {
-          break;
-        }
-        function = declared.next();
-      } catch (ServiceConfigurationError e) {
-        throw new QuiverException("A Quiver function declared in "
-            + "META-INF/services/dev.quiver.function.QuiverFunction cannot be loaded: "
-            + e.getMessage(), e);
-      }
-      add(byName, FunctionHandle.ofClass(validName(function), function));
+  public Discovered discover(String configuredClassNames) {
+    Map<String, String> declared;
+    try {
+      declared = FunctionDeclarations.read(FunctionHandle.classLoader());
+    } catch (IOException e) {
+      throw new QuiverException("Cannot read " + FunctionDeclarations.RESOURCE
+          + " from the classpath: " + e, e);
     }
     if (configuredClassNames != null) {
       for (String className : configuredClassNames.split(",")) {
         if (!className.isBlank()) {
-          QuiverFunction function = FunctionHandle.instantiate(className.trim());
-          add(byName, FunctionHandle.ofClass(validName(function), function));
+          declared.putIfAbsent(className.trim(),
+              "no jar on the classpath (listed in " + QuiverConf.FUNCTIONS + ")");
         }
       }
     }
-    return List.copyOf(byName.values());
+    Map<String, FunctionHandle> byName = new LinkedHashMap<>();
+    List<BrokenFunction> broken = new ArrayList<>();
+    for (Map.Entry<String, String> entry : declared.entrySet()) {
+      QuiverFunction function;
+      try {
+        function = FunctionHandle.instantiate(entry.getKey());
+      } catch (QuiverException e) {
+        BrokenFunction failed = BrokenFunction.unloadable(entry.getKey(), entry.getValue(),
+            e.getCause() != null ? e.getCause() : e);
+        LOG.error("Quiver function class {} (from {}) cannot be loaded; calls of '{}' will fail "
+            + "with this error, the other functions are registered: {}", failed.className(),
+            failed.jar(), failed.name(), e.getMessage(), e.getCause());
+        broken.add(failed);
+        continue;
+      }
+      add(byName, FunctionHandle.ofClass(validName(function), function));
+    }
+    broken.removeIf(b -> byName.containsKey(b.name().toLowerCase(Locale.ROOT)));
+    return new Discovered(List.copyOf(byName.values()), List.copyOf(broken));
   }
 
   private void add(Map<String, FunctionHandle> byName, FunctionHandle handle) {
@@ -108,19 +125,47 @@ public final class FunctionCatalog {
     byName.put(key, handle);
   }
 
-  /** Registers functions in every session built from these extensions. */
-  public void inject(SparkSessionExtensions extensions, List<FunctionHandle> functions) {
-    for (FunctionHandle handle : functions) {
-      FunctionKind kind = kindOf(handle);
-      FunctionIdentifier id = FunctionNames.injected(handle.name());
-      ExpressionInfo info = info(kind, handle);
-      Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
-      if (builder != null) {
-        extensions.injectFunction(new Tuple3<>(id, info, builder));
-      } else {
-        Function1<Seq<Expression>, LogicalPlan> tableBuilder = kind.tableBuilder(handle);
-        extensions.injectTableFunction(new Tuple3<>(id, info, tableBuilder));
+  /**
+   * Registers functions in every session built from these extensions. A function whose
+   * declarations fail here (an invalid type, no kind) is registered as broken, like one that
+   * failed to load.
+   */
+  public void inject(SparkSessionExtensions extensions, Discovered discovered) {
+    List<BrokenFunction> broken = new ArrayList<>(discovered.broken());
+    for (FunctionHandle handle : discovered.functions()) {
+      Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> scalar;
+      Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, LogicalPlan>> table;
+      try {
+        FunctionKind kind = kindOf(handle);
+        FunctionIdentifier id = FunctionNames.injected(handle.name());
+        ExpressionInfo info = info(kind, handle);
+        Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
+        scalar = builder == null ? null : new Tuple3<>(id, info, builder);
+        table = builder != null ? null : new Tuple3<>(id, info, kind.tableBuilder(handle));
+      } catch (QuiverException e) {
+        BrokenFunction failed = new BrokenFunction(handle.name(), handle.className(),
+            BrokenFunction.jarOf(handle.prototype().getClass(), "unknown"), e);
+        LOG.error("Quiver function '{}' ({} from {}) cannot be registered; calls of it will "
+            + "fail with this error, the other functions are registered: {}", failed.name(),
+            failed.className(), failed.jar(), e.getMessage());
+        broken.add(failed);
+        continue;
       }
+      if (scalar != null) {
+        extensions.injectFunction(scalar);
+      } else {
+        extensions.injectTableFunction(table);
+      }
+    }
+    for (BrokenFunction failed : broken) {
+      FunctionIdentifier id = FunctionNames.injected(failed.name());
+      // Its kind may be unknown (its class is missing): fail calls in either position.
+      extensions.injectFunction(new Tuple3<>(id, failed.info(), args -> {
+        throw QuiverErrors.raise(failed.error());
+      }));
+      extensions.injectTableFunction(new Tuple3<>(id, failed.info(), args -> {
+        throw QuiverErrors.raise(failed.error());
+      }));
     }
   }
 

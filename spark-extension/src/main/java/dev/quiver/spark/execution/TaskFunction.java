@@ -3,6 +3,7 @@ package dev.quiver.spark.execution;
 import dev.quiver.function.FunctionContext;
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.SecretSettings;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
@@ -161,12 +162,19 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
 
     @Override
     public String conf(String key, String defaultValue) {
-      String local = task.getLocalProperty(key);
+      // Session settings arrive as the job's local properties; secrets never come from there.
+      String local = SecretSettings.isSecret(key) ? null : task.getLocalProperty(key);
       if (local != null) {
         return local;
       }
       SparkEnv env = SparkEnv.get();
       return env == null ? defaultValue : env.conf().get(key, defaultValue);
+    }
+
+    @Override
+    public String secret(String secretName) {
+      String value = System.getenv(SecretSettings.environmentVariable(name, secretName));
+      return value != null ? value : conf(SecretSettings.key(name, secretName), null);
     }
   }
 }

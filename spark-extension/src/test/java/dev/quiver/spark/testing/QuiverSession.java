@@ -1,9 +1,12 @@
 package dev.quiver.spark.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.quiver.spark.arrow.QuiverMemory;
 import java.util.function.Supplier;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 
@@ -73,6 +76,18 @@ public abstract class QuiverSession {
     } catch (Throwable t) {
       return messages(t);
     }
+  }
+
+  /**
+   * Runs a query expecting it to fail analysis with Spark's (or Quiver's) error class; returns
+   * the exception for further checks.
+   */
+  public static AnalysisException analysisError(String sql, String errorClass, String sqlState) {
+    Throwable t = assertThrows(Throwable.class, () -> spark().sql(sql).collectAsList(), sql);
+    AnalysisException e = assertInstanceOf(AnalysisException.class, t, messages(t));
+    assertEquals(errorClass, e.getCondition(), sql + ": " + e.getMessage());
+    assertEquals(sqlState, e.getSqlState(), sql + ": " + e.getMessage());
+    return e;
   }
 
   private static void sleep(long millis) {

@@ -5,6 +5,7 @@ import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalog.FunctionKind;
+import dev.quiver.spark.catalyst.NamedArguments;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.scalar.ScalarFunctionKind;
 import java.util.ArrayList;
@@ -62,7 +63,12 @@ public final class AggregateFunctionKind implements FunctionKind {
     boolean nullable = function.resultNullable();
     boolean deterministic = function.isDeterministic();
     boolean mergeable = function.isMergeable();
-    return args -> {
+    NamedArguments.validate(handle.name(), function, declared);
+    List<String> parameters = List.copyOf(function.parameterNames());
+    int required = function.requiredParameters();
+    return call -> {
+      Seq<Expression> args = Scala.seq(NamedArguments.bind(handle.name(), parameters, required,
+          declared, Scala.list(call)));
       if (declared != null && declared.size() != args.size()) {
         throw new QuiverException("Quiver function '" + handle.name() + "' takes "
             + declared.size() + " argument" + (declared.size() == 1 ? "" : "s") + " ("

@@ -129,10 +129,13 @@ public interface TableFunction extends QuiverFunction {
   /**
    * The names of the scalar parameters in order, for example {@code List.of("threshold")}. When
    * declared, a call may pass each scalar argument by position or by name, and {@code eval} reads
-   * it either way with {@link Arguments#get(String)} or {@link Arguments#get(int)}; a call with an
-   * unknown name or too many arguments fails analysis. When empty (the default), positional
-   * arguments are read by index and named ones by name.
+   * it either way with {@link Arguments#get(String)} or {@link Arguments#get(int)}; Spark's rules
+   * for named arguments apply (see {@link QuiverFunction#parameterNames()}), and parameters past
+   * {@link #requiredParameters()} are NULL when not passed. When empty (the default), positional
+   * arguments are read by index and named ones by name. The TABLE argument is not among them; it
+   * may be passed by position or under any name.
    */
+  @Override
   default List<String> parameterNames() {
     return List.of();
   }

@@ -6,17 +6,16 @@ import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
+import dev.quiver.spark.catalyst.NamedArguments;
 import dev.quiver.spark.catalyst.Scala;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.FunctionTableSubqueryArgumentExpression;
-import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
@@ -25,7 +24,6 @@ import org.apache.spark.sql.catalyst.plans.logical.Generate;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Sort;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -62,6 +60,7 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     FunctionTableSubqueryArgumentExpression table = null;
     List<Expression> scalars = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    NamedArguments.checkOrder(name, arguments);
     for (Expression argument : arguments) {
       String key = null;
       Expression value = argument;
@@ -81,13 +80,10 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
         table = t;
         continue;
       }
-      if (key != null && indexOfName(names, key) >= 0) {
-        throw fail(name, "was called with the argument '" + key + "' twice");
-      }
       scalars.add(value);
       names.add(key);
     }
-    bindDeclaredParameters(name, function.parameterNames(), scalars, names);
+    bindDeclaredParameters(name, function, scalars, names);
 
     Arguments.Builder known = Arguments.builder();
     for (int i = 0; i < scalars.size(); i++) {
@@ -182,53 +178,27 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
   }
 
   /**
-   * With declared parameter names, puts the arguments in declared order and names them; those
-   * not passed become NULL.
+   * With declared parameter names, puts the scalar arguments in declared order and names them,
+   * by Spark's rules for named arguments; optional ones not passed become NULL.
    */
-  private static void bindDeclaredParameters(String function, List<String> declared,
+  private static void bindDeclaredParameters(String name, TableFunction function,
       List<Expression> scalars, List<String> names) {
+    List<String> declared = function.parameterNames();
     if (declared == null || declared.isEmpty()) {
       return;
     }
-    Expression[] bound = new Expression[declared.size()];
+    NamedArguments.validate(name, function, null);
+    List<Expression> call = new ArrayList<>();
     for (int i = 0; i < scalars.size(); i++) {
-      int position;
-      if (names.get(i) == null) {
-        position = i;
-        if (position >= declared.size()) {
-          throw fail(function, "takes " + declared.size() + " scalar argument"
-              + (declared.size() == 1 ? "" : "s") + " " + declared + ", but was called with "
-              + scalars.size());
-        }
-      } else {
-        position = indexOfName(declared, names.get(i));
-        if (position < 0) {
-          throw fail(function, "has no parameter named '" + names.get(i) + "'; its parameters "
-              + "are " + declared);
-        }
-      }
-      if (bound[position] != null) {
-        throw fail(function, "was called with the argument '" + declared.get(position)
-            + "' twice");
-      }
-      bound[position] = scalars.get(i);
+      call.add(names.get(i) == null ? scalars.get(i)
+          : new NamedArgumentExpression(names.get(i), scalars.get(i)));
     }
+    List<Expression> bound = NamedArguments.bind(name, declared,
+        function.requiredParameters(), null, call);
     scalars.clear();
+    scalars.addAll(bound);
     names.clear();
-    for (int i = 0; i < bound.length; i++) {
-      scalars.add(bound[i] != null ? bound[i] : Literal.create(null, DataTypes.NullType));
-      names.add(declared.get(i));
-    }
-  }
-
-  private static int indexOfName(List<String> names, String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i) != null
-          && names.get(i).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-        return i;
-      }
-    }
-    return -1;
+    names.addAll(declared);
   }
 
   /** A schema as DDL, readably: {@code "id BIGINT, name STRING"}. */

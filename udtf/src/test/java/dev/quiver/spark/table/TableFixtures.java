@@ -107,6 +107,11 @@ final class TableFixtures {
     }
 
     @Override
+    public int requiredParameters() {
+      return 1;
+    }
+
+    @Override
     public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
       long threshold = arguments.getLong("threshold");
       BigIntVector k = (BigIntVector) table.getVector("k");

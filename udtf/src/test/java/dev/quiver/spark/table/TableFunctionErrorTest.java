@@ -90,16 +90,34 @@ class TableFunctionErrorTest extends QuiverSession {
     assertContains("Quiver function 'threshold_filter_test' was called with a TABLE argument "
         + "and the scalar argument", failure(
             "SELECT * FROM t AS o, LATERAL threshold_filter_test(TABLE(t), o.x)"));
-    assertContains("Quiver function 'threshold_filter_test' has no parameter named 'limit'; "
-        + "its parameters are [threshold, label]",
-        failure("SELECT * FROM threshold_filter_test(TABLE(t), limit => 3)"));
-    assertContains("Quiver function 'threshold_filter_test' takes 2 scalar arguments",
-        failure("SELECT * FROM threshold_filter_test(TABLE(t), 1, 'a', 2)"));
+    assertContains("WRONG_NUM_ARGS", failure(
+        "SELECT * FROM threshold_filter_test(TABLE(t), 1, 'a', 2)"));
     assertContains("Quiver function 'echo' failed in analyze: IllegalArgumentException: echo "
         + "needs a TABLE argument", failure("SELECT * FROM echo(1)"));
     assertContains("Quiver function 'self_partitioned' requests a partitioning of its input in "
         + "analyze(), but the call already has PARTITION BY",
         failure("SELECT * FROM self_partitioned(TABLE(t) PARTITION BY k)"));
     assertContains("nope", failure("SELECT * FROM trace(TABLE(t) PARTITION BY nope)"));
+  }
+
+  @Test
+  void namedArgumentsFollowSparksRules() {
+    String routine = "4274K";
+    analysisError("SELECT * FROM threshold_filter_test(threshold => 3, TABLE(t))",
+        "UNEXPECTED_POSITIONAL_ARGUMENT", routine);
+    analysisError("SELECT * FROM threshold_filter_test(TABLE(t), threshold => 3, threshold => 4)",
+        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE", routine);
+    analysisError("SELECT * FROM threshold_filter_test(TABLE(t), 3, threshold => 4)",
+        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED", routine);
+    assertContains("`threshold`", analysisError(
+        "SELECT * FROM threshold_filter_test(TABLE(t), limit => 3)",
+        "UNRECOGNIZED_PARAMETER_NAME", routine).getMessage());
+    assertContains("`threshold_filter_test`", analysisError(
+        "SELECT * FROM threshold_filter_test(TABLE(t), label => 'x')",
+        "REQUIRED_PARAMETER_NOT_FOUND", routine).getMessage());
+    // Without declared names any name is taken, but the order and uniqueness rules hold.
+    analysisError("SELECT * FROM series(n => 2, 3)", "UNEXPECTED_POSITIONAL_ARGUMENT", routine);
+    analysisError("SELECT * FROM series(n => 2, n => 3)",
+        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE", routine);
   }
 }

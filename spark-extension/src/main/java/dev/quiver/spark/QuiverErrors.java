@@ -1,0 +1,90 @@
+package dev.quiver.spark;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.AnalysisException;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Quiver's own error classes, as {@link AnalysisException}s that carry class, SQLSTATE and
+ * parameters like Spark's do, so that callers can match on {@code getCondition()} and
+ * {@code getSqlState()}.
+ *
+ * <p>A plugin cannot add to Spark's {@code error-conditions.json}, and the constructors that take
+ * only an error class look it up there (an unknown class becomes an internal error). So these go
+ * through the constructor Spark provides for callers that supply the SQLSTATE and message template
+ * themselves.
+ */
+public final class QuiverErrors {
+  private QuiverErrors() {}
+
+  /** A function that could not be loaded at session start-up, reported when it is called. */
+  public static final String FUNCTION_LOAD_FAILED = "QUIVER_FUNCTION_LOAD_FAILED";
+
+  /** A function secret set in a session, where Spark would write it to the event log in clear. */
+  public static final String SECRET_IN_SESSION = "QUIVER_SECRET_IN_SESSION";
+
+  /** A function secret in the configuration under a key Spark's redaction would not hide. */
+  public static final String SECRET_NOT_REDACTED = "QUIVER_SECRET_NOT_REDACTED";
+
+  public static AnalysisException functionLoadFailed(String function, String className,
+      String jar, Throwable cause) {
+    return error(FUNCTION_LOAD_FAILED, "46103",
+        "Quiver function <functionName> cannot be used: its class <className> from <jar> failed "
+            + "to load when the session started: <cause>",
+        cause, "functionName", "`" + function + "`", "className", className, "jar", jar,
+        "cause", describe(cause));
+  }
+
+  public static AnalysisException secretInSession(String key) {
+    return error(SECRET_IN_SESSION, "46110",
+        "The Quiver function secret <key> is set in this session (SET or spark.conf().set). "
+            + "Spark writes session settings in clear to the event log with every job, so Quiver "
+            + "refuses to run queries while it is set. Unset it (RESET <key>) and provide it "
+            + "with spark-submit --conf, spark-defaults.conf or the executors' environment.",
+        null, "key", key);
+  }
+
+  public static AnalysisException secretNotRedacted(String key, String regex) {
+    return error(SECRET_NOT_REDACTED, "46110",
+        "The Quiver function secret <key> is configured, but spark.redaction.regex (<regex>) does "
+            + "not match it, so Spark would show it in clear in the Environment UI and the event "
+            + "log. Add 'secret' to spark.redaction.regex.",
+        null, "key", key, "regex", regex);
+  }
+
+  /**
+   * Throws an {@link AnalysisException} from code whose signature cannot declare it, such as the
+   * function builders Spark calls (Scala has no checked exceptions; Spark throws it the same way).
+   */
+  public static RuntimeException raise(Throwable e) {
+    throw QuiverErrors.<RuntimeException>sneaky(e);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable e) throws T {
+    throw (T) e;
+  }
+
+  /** The class and message of a failure, as one line for a message parameter. */
+  public static String describe(Throwable cause) {
+    if (cause == null) {
+      return "unknown cause";
+    }
+    return cause.getMessage() == null ? cause.getClass().getName()
+        : cause.getClass().getName() + ": " + cause.getMessage();
+  }
+
+  private static AnalysisException error(String errorClass, String sqlState, String template,
+      Throwable cause, String... parameters) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < parameters.length; i += 2) {
+      values.put(parameters[i], parameters[i + 1]);
+    }
+    scala.collection.immutable.Map<String, String> scalaValues =
+        scala.collection.immutable.Map.from(CollectionConverters.asScala(values));
+    return new AnalysisException(errorClass, sqlState, template, scalaValues,
+        Option.apply(cause), Option.empty());
+  }
+}

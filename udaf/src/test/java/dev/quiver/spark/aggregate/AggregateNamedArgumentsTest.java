@@ -1,0 +1,120 @@
+package dev.quiver.spark.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.spark.Quiver;
+import dev.quiver.spark.testing.QuiverSession;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Named arguments of aggregate functions follow Spark's rules and raise its error classes. */
+class AggregateNamedArgumentsTest extends QuiverSession {
+  private static final String ROUTINE = "4274K";
+
+  /** weighted_sum(value, weight): the sum of value * weight; weight optional, 1 when NULL. */
+  public static final class WeightedSum implements AggregateFunction<long[]> {
+    @Override
+    public String name() {
+      return "weighted_sum";
+    }
+
+    @Override
+    public String resultType() {
+      return "bigint";
+    }
+
+    @Override
+    public List<String> argumentTypes() {
+      return List.of("bigint", "bigint");
+    }
+
+    @Override
+    public List<String> parameterNames() {
+      return List.of("value", "weight");
+    }
+
+    @Override
+    public int requiredParameters() {
+      return 1;
+    }
+
+    @Override
+    public long[] createState() {
+      return new long[1];
+    }
+
+    @Override
+    public void update(long[] state, VectorSchemaRoot args) {
+      BigIntVector values = (BigIntVector) args.getVector(0);
+      BigIntVector weights = (BigIntVector) args.getVector(1);
+      for (int i = 0; i < args.getRowCount(); i++) {
+        if (!values.isNull(i)) {
+          state[0] += values.get(i) * (weights.isNull(i) ? 1 : weights.get(i));
+        }
+      }
+    }
+
+    @Override
+    public long[] merge(long[] state, long[] other) {
+      state[0] += other[0];
+      return state;
+    }
+
+    @Override
+    public Object finish(long[] state) {
+      return state[0];
+    }
+
+    @Override
+    public byte[] serialize(long[] state) {
+      return ByteBuffer.allocate(8).putLong(state[0]).array();
+    }
+
+    @Override
+    public long[] deserialize(byte[] bytes) {
+      return new long[] {ByteBuffer.wrap(bytes).getLong()};
+    }
+  }
+
+  @BeforeAll
+  static void register() {
+    if (!spark().catalog().functionExists("weighted_sum")) {
+      Quiver.register(spark(), new WeightedSum());
+    }
+  }
+
+  private static String value(String sql) {
+    return spark().sql(sql).collectAsList().get(0).get(0).toString();
+  }
+
+  @Test
+  void positionalNamedAndOptional() {
+    // 1 + 2 + 3 + 4 = 10
+    assertEquals("20", value("SELECT weighted_sum(id, 2) FROM range(1, 5)"));
+    assertEquals("20", value("SELECT weighted_sum(weight => 2, value => id) FROM range(1, 5)"));
+    assertEquals("10", value("SELECT weighted_sum(value => id) FROM range(1, 5)"));
+    assertEquals("6", value("SELECT weighted_sum(value => id) FILTER (WHERE id < 4) "
+        + "FROM range(1, 5)"));
+  }
+
+  @Test
+  void everyErrorClass() {
+    analysisError("SELECT weighted_sum(value => id, 2) FROM range(3)",
+        "UNEXPECTED_POSITIONAL_ARGUMENT", ROUTINE);
+    analysisError("SELECT weighted_sum(value => id, value => id) FROM range(3)",
+        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE", ROUTINE);
+    analysisError("SELECT weighted_sum(id, value => id) FROM range(3)",
+        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED", ROUTINE);
+    analysisError("SELECT weighted_sum(id, weigth => 2) FROM range(3)",
+        "UNRECOGNIZED_PARAMETER_NAME", ROUTINE);
+    analysisError("SELECT weighted_sum(weight => 2) FROM range(3)",
+        "REQUIRED_PARAMETER_NOT_FOUND", ROUTINE);
+    analysisError("SELECT q_sum(value => id) FROM range(3)",
+        "NAMED_PARAMETERS_NOT_SUPPORTED", ROUTINE);
+  }
+}
