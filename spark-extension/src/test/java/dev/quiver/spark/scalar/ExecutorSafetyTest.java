@@ -1,6 +1,7 @@
 package dev.quiver.spark.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.spark.Quiver;
