@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * bin/demo                                  # runs every query in demo.sql
  * bin/demo "SELECT * FROM tokenize(TABLE(docs))"   # runs your own query
+ * bin/demo --spark 4.0.1                    # the same jars on Spark 4.0.1
  * </pre>
  */
 public final class Demo {
@@ -30,6 +31,7 @@ public final class Demo {
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
+    System.out.println("Quiver on Spark " + spark.version());
     try {
       List<String> statements = args.length > 0 ? List.of(String.join(" ", args))
           : demoQueries();

@@ -1,5 +1,6 @@
 package dev.quiver.spark.catalog;
 
+import dev.quiver.spark.shims.SparkShims;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import scala.Option;
 
@@ -7,10 +8,10 @@ import scala.Option;
  * Registry keys of functions, which differ between Spark versions: up to 4.1 a function is
  * registered under its bare name; from 4.2 the registry requires three-part names, with
  * built-in (and extension-injected) functions under {@code system.builtin} and temporary ones
- * under {@code system.session}. One jar serves both by looking for the 4.2 namespaces.
+ * under {@code system.session}. One jar serves both: {@link SparkShims#qualifiedFunctionNames()}.
  */
 final class FunctionNames {
-  private static final boolean QUALIFIED = hasBuiltinNamespace();
+  private static final boolean QUALIFIED = SparkShims.qualifiedFunctionNames();
 
   private FunctionNames() {}
 
@@ -29,15 +30,5 @@ final class FunctionNames {
   /** The key under which extension-injected functions are registered (bare: Spark qualifies). */
   static FunctionIdentifier injected(String name) {
     return FunctionIdentifier.apply(name);
-  }
-
-  private static boolean hasBuiltinNamespace() {
-    try {
-      Class.forName("org.apache.spark.sql.connector.catalog.CatalogManager$")
-          .getMethod("BUILTIN_NAMESPACE");
-      return true;
-    } catch (ReflectiveOperationException e) {
-      return false;
-    }
   }
 }

@@ -4,13 +4,13 @@ import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.execution.PartitionFunction;
+import dev.quiver.spark.shims.SparkShims;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.internal.config.package$;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -240,13 +240,9 @@ final class AggregatePartitions extends PartitionFunction {
       if (sorter == null) {
         SparkEnv env = SparkEnv.get();
         try {
-          sorter = new UnsafeKVExternalSorter(GroupTable.keySchema(plan.grouping),
+          sorter = SparkShims.newKVExternalSorter(GroupTable.keySchema(plan.grouping),
               GroupTable.bufferSchema(Scala.list(plan.aggregates)), env.blockManager(),
-              env.serializerManager(), task.taskMemoryManager().pageSizeBytes(),
-              (Integer) env.conf().get(
-                  package$.MODULE$.SHUFFLE_SPILL_NUM_ELEMENTS_FORCE_SPILL_THRESHOLD()),
-              (Long) env.conf().get(
-                  package$.MODULE$.SHUFFLE_SPILL_MAX_SIZE_FORCE_SPILL_THRESHOLD()));
+              env.serializerManager(), task.taskMemoryManager().pageSizeBytes(), env.conf());
         } catch (IOException e) {
           throw new QuiverException("Could not spill the groups of " + describe() + ": " + e, e);
         }
