@@ -123,7 +123,7 @@ class ClusterIT {
             + "FROM range(0, " + rows + ", 1, 8)")
         // Functions declared in the user's jar (META-INF/services) are registered.
         .check(new Check("registered", "SHOW FUNCTIONS LIKE 'it_*'", Output.ROWS,
-            List.of("it_label", "it_mix", "it_pace"), 0))
+            List.of("it_label", "it_mix", "it_overflow", "it_pace"), 0))
         .check("bigint_result", "SELECT id, it_mix(id) FROM data", mix)
         .check("string_arguments_and_nulls", "SELECT id, name, it_label(id, name) FROM data",
             labels)
@@ -319,6 +319,119 @@ class ClusterIT {
     }
     throw new AssertionError("the executors did not both run paced tasks within "
         + timeout.toSeconds() + " s");
+  }
+
+  /**
+   * A function whose eval overflows the stack fails only its query: Spark stops an executor JVM
+   * whose task failed with a fatal JVM error in its cause chain, but Quiver hands Spark the error
+   * as a {@code QuiverException$UserError}, so both executors go on serving the next query. Then
+   * a slow query is cancelled: its tasks stop within a batch and close their functions, and the
+   * same two executors run the next query. One application for both: no executor may be lost or
+   * replaced anywhere in it.
+   */
+  @Test
+  @Order(4)
+  void fatalErrorInFunctionAndCancelledQueryKeepBothExecutors() throws IOException {
+    int rows = 80_000;
+    List<String> mix = new ArrayList<>();
+    for (long id = 0; id < rows; id++) {
+      mix.add(id + "\t" + Mix.mix(id));
+    }
+    String mixSql = "SELECT id, it_mix(id) FROM range(0, " + rows + ", 1, 8)";
+    // Two tasks of 10,000,000 rows, one on each executor: 10,000 batches of 1,000 rows each,
+    // 200 ms a batch; 2,000 s if nothing stopped them.
+    long slowRows = 20_000_000;
+    int batchSize = 1000;
+    long millisPerBatch = 200;
+    double slowSeconds = slowRows / 2.0 / batchSize * millisPerBatch / 1000;
+    Path markers = WORK.resolve("safety").resolve("markers");
+    JobPlan plan = new JobPlan(2)
+        .check("before", mixSql, mix)
+        .check(Check.failing("overflow", "SELECT id, it_overflow(id) FROM range(0, 1000, 1, 2)"))
+        .check("after_overflow", mixSql, mix)
+        .check(Check.cancelled("slow", "SELECT id FROM range(0, " + slowRows + ", 1, 2) "
+            + "WHERE it_pace(id) < 0", 3))
+        .check("after_cancel", mixSql, mix);
+    Map<String, String> conf = Map.of(
+        "spark.quiver.batchSize", String.valueOf(batchSize),
+        Pace.MILLIS_PER_BATCH, String.valueOf(millisPerBatch),
+        Pace.MARKER_DIR, markers.toString(),
+        // The overflowing task fails twice, not four times, before its query fails.
+        "spark.task.maxFailures", "2");
+
+    Properties report = run("safety", plan, conf);
+    report.stringPropertyNames().stream().sorted()
+        .filter(k -> k.startsWith("check.") || k.startsWith("executors."))
+        .forEach(k -> System.out.println("  " + k + " = " + report.getProperty(k)));
+    assertEquals("done", report.getProperty("status"), "job status");
+
+    // The fatal error failed its query, with Quiver's message, and no executor.
+    String overflow = report.getProperty("check.overflow.failed");
+    assertTrue(overflow.contains("Quiver function 'it_overflow' failed in eval"),
+        "the overflow query failed otherwise: " + overflow);
+    assertTrue(overflow.contains("StackOverflowError"), "no StackOverflowError in: " + overflow);
+    List<String> overflowTasks = failures(report, "overflow");
+    assertTrue(!overflowTasks.isEmpty(), "no task of the overflow query failed: " + report);
+    for (String task : overflowTasks) {
+      assertTrue(task.contains("Quiver function 'it_overflow' failed in eval")
+          && !task.contains("ExecutorLostFailure"), "a task failed otherwise: " + task);
+    }
+    assertEquals("", report.getProperty("executors.removed"),
+        "executors were lost: " + report);
+
+    // The same two executor JVMs (a replacement gets a new id) ran every successful query.
+    String before = report.getProperty("check.before.executors");
+    assertEquals(2, before.split(",").length, "the first query ran on executors " + before);
+    assertEquals(before, report.getProperty("executors.added"), "executors that joined");
+    assertEquals(before, report.getProperty("check.after_overflow.executors"),
+        "executors of the query after the overflow");
+    assertEquals(before, report.getProperty("check.after_cancel.executors"),
+        "executors of the query after the cancel");
+
+    // The slow query was cancelled while its tasks ran, and they stopped within seconds.
+    assertEquals("true", report.getProperty("check.slow.cancelled"), "the slow query was "
+        + "not cancelled");
+    String cancelled = report.getProperty("check.slow.failed");
+    assertTrue(cancelled.contains("cancelled"), "the slow query failed otherwise: " + cancelled);
+    assertTrue(Integer.parseInt(report.getProperty("check.slow.runningAtCancel")) >= 1,
+        "no task of the slow query ran when it was cancelled");
+    double toFailure = Double.parseDouble(report.getProperty("check.slow.cancelToFailureSeconds"));
+    String ended = report.getProperty("check.slow.cancelToTasksEndedSeconds");
+    assertTrue(ended != null, "tasks of the slow query still ran a minute after the cancel: "
+        + report.getProperty("check.slow.runningAfterCancel"));
+    double toEnd = Double.parseDouble(ended);
+    System.out.printf("cancelled the slow query (%.0f s in full) after %s s: it failed %.2f s "
+        + "and its last task ended %.2f s after the cancel%n", slowSeconds,
+        report.getProperty("check.slow.seconds"), toFailure, toEnd);
+    assertTrue(toFailure < 10 && toEnd < 10, "the cancelled query took " + toFailure
+        + " s to fail and " + toEnd + " s for its tasks to end");
+    List<String> slowTasks = failures(report, "slow");
+    assertTrue(!slowTasks.isEmpty(), "no task of the slow query was killed");
+    for (String task : slowTasks) {
+      assertTrue(task.contains("TaskKilled"), "a task of the slow query failed otherwise: "
+          + task);
+    }
+    assertEquals(null, report.getProperty("check.slow.executors"),
+        "a task of the slow query succeeded");
+
+    // Each killed task closed its function: it_pace's close renamed running-* to done-*.
+    List<String> markerFiles;
+    try (Stream<Path> files = Files.list(markers)) {
+      markerFiles = files.map(p -> p.getFileName().toString()).sorted()
+          .collect(Collectors.toList());
+    }
+    assertTrue(!markerFiles.isEmpty(), "no task of the slow query opened it_pace");
+    for (String marker : markerFiles) {
+      assertTrue(marker.startsWith("done-"), "a cancelled task did not close it_pace: "
+          + markerFiles);
+    }
+  }
+
+  /** The task failures of a check, as {@code TaskTracker} reports them. */
+  private static List<String> failures(Properties report, String check) {
+    String prefix = "check." + check + ".failure.";
+    return report.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).sorted()
+        .map(report::getProperty).collect(Collectors.toList());
   }
 
   /** Submits an application running {@code plan}, waits for it, and verifies its results. */
