@@ -325,13 +325,14 @@ class ClusterIT {
    * A function whose eval overflows the stack fails only its query: Spark stops an executor JVM
    * whose task failed with a fatal JVM error in its cause chain, but Quiver hands Spark the error
    * as a {@code QuiverException$UserError}, so both executors go on serving the next query. Then
-   * a slow query is cancelled: its tasks stop within a batch and close their functions, and the
-   * same two executors run the next query. One application for both: no executor may be lost or
-   * replaced anywhere in it.
+   * a slow query is cancelled twice, once interrupting its tasks' threads and once only marking
+   * them killed (then they must notice between batches): either way its tasks stop within
+   * seconds and close their functions, and the same two executors run the next query. One
+   * application for all of it: no executor may be lost or replaced anywhere in it.
    */
   @Test
   @Order(4)
-  void fatalErrorInFunctionAndCancelledQueryKeepBothExecutors() throws IOException {
+  void fatalErrorInFunctionAndCancelledQueriesKeepBothExecutors() throws IOException {
     int rows = 80_000;
     List<String> mix = new ArrayList<>();
     for (long id = 0; id < rows; id++) {
@@ -344,13 +345,14 @@ class ClusterIT {
     int batchSize = 1000;
     long millisPerBatch = 200;
     double slowSeconds = slowRows / 2.0 / batchSize * millisPerBatch / 1000;
+    String slowSql = "SELECT id FROM range(0, " + slowRows + ", 1, 2) WHERE it_pace(id) < 0";
     Path markers = WORK.resolve("safety").resolve("markers");
     JobPlan plan = new JobPlan(2)
         .check("before", mixSql, mix)
         .check(Check.failing("overflow", "SELECT id, it_overflow(id) FROM range(0, 1000, 1, 2)"))
         .check("after_overflow", mixSql, mix)
-        .check(Check.cancelled("slow", "SELECT id FROM range(0, " + slowRows + ", 1, 2) "
-            + "WHERE it_pace(id) < 0", 3))
+        .check(Check.cancelled("cancel_interrupting", slowSql, 3, true))
+        .check(Check.cancelled("cancel_marking", slowSql, 3, false))
         .check("after_cancel", mixSql, mix);
     Map<String, String> conf = Map.of(
         "spark.quiver.batchSize", String.valueOf(batchSize),
@@ -370,6 +372,10 @@ class ClusterIT {
     assertTrue(overflow.contains("Quiver function 'it_overflow' failed in eval"),
         "the overflow query failed otherwise: " + overflow);
     assertTrue(overflow.contains("StackOverflowError"), "no StackOverflowError in: " + overflow);
+    String causes = report.getProperty("check.overflow.failedCauses");
+    assertTrue(causes.contains("dev.quiver.spark.QuiverException$UserError")
+        && !causes.contains("java.lang.StackOverflowError"),
+        "the error the driver received has the causes " + causes);
     List<String> overflowTasks = failures(report, "overflow");
     assertTrue(!overflowTasks.isEmpty(), "no task of the overflow query failed: " + report);
     for (String task : overflowTasks) {
@@ -386,45 +392,56 @@ class ClusterIT {
     assertEquals(before, report.getProperty("check.after_overflow.executors"),
         "executors of the query after the overflow");
     assertEquals(before, report.getProperty("check.after_cancel.executors"),
-        "executors of the query after the cancel");
+        "executors of the query after the cancels");
 
-    // The slow query was cancelled while its tasks ran, and they stopped within seconds.
-    assertEquals("true", report.getProperty("check.slow.cancelled"), "the slow query was "
-        + "not cancelled");
-    String cancelled = report.getProperty("check.slow.failed");
-    assertTrue(cancelled.contains("cancelled"), "the slow query failed otherwise: " + cancelled);
-    assertTrue(Integer.parseInt(report.getProperty("check.slow.runningAtCancel")) >= 1,
-        "no task of the slow query ran when it was cancelled");
-    double toFailure = Double.parseDouble(report.getProperty("check.slow.cancelToFailureSeconds"));
-    String ended = report.getProperty("check.slow.cancelToTasksEndedSeconds");
-    assertTrue(ended != null, "tasks of the slow query still ran a minute after the cancel: "
-        + report.getProperty("check.slow.runningAfterCancel"));
-    double toEnd = Double.parseDouble(ended);
-    System.out.printf("cancelled the slow query (%.0f s in full) after %s s: it failed %.2f s "
-        + "and its last task ended %.2f s after the cancel%n", slowSeconds,
-        report.getProperty("check.slow.seconds"), toFailure, toEnd);
-    assertTrue(toFailure < 10 && toEnd < 10, "the cancelled query took " + toFailure
-        + " s to fail and " + toEnd + " s for its tasks to end");
-    List<String> slowTasks = failures(report, "slow");
-    assertTrue(!slowTasks.isEmpty(), "no task of the slow query was killed");
-    for (String task : slowTasks) {
-      assertTrue(task.contains("TaskKilled"), "a task of the slow query failed otherwise: "
-          + task);
-    }
-    assertEquals(null, report.getProperty("check.slow.executors"),
-        "a task of the slow query succeeded");
-
+    assertCancelledWithinSeconds(report, "cancel_interrupting", slowSeconds);
+    assertCancelledWithinSeconds(report, "cancel_marking", slowSeconds);
     // Each killed task closed its function: it_pace's close renamed running-* to done-*.
     List<String> markerFiles;
     try (Stream<Path> files = Files.list(markers)) {
       markerFiles = files.map(p -> p.getFileName().toString()).sorted()
           .collect(Collectors.toList());
     }
-    assertTrue(!markerFiles.isEmpty(), "no task of the slow query opened it_pace");
+    int killed = failures(report, "cancel_interrupting").size()
+        + failures(report, "cancel_marking").size();
+    assertEquals(killed, markerFiles.size(), "it_pace opened by other tasks than the " + killed
+        + " killed ones: " + markerFiles);
     for (String marker : markerFiles) {
       assertTrue(marker.startsWith("done-"), "a cancelled task did not close it_pace: "
           + markerFiles);
     }
+  }
+
+  /**
+   * The check was cancelled while its tasks ran, failed as cancelled, and all its tasks were
+   * killed and ended within seconds of the cancel.
+   */
+  private static void assertCancelledWithinSeconds(Properties report, String check,
+      double fullSeconds) {
+    String key = "check." + check + ".";
+    assertEquals("true", report.getProperty(key + "cancelled"), check + " was not cancelled");
+    String failed = report.getProperty(key + "failed");
+    assertTrue(failed.contains("cancelled"), check + " failed otherwise: " + failed);
+    assertTrue(Integer.parseInt(report.getProperty(key + "runningAtCancel")) >= 1,
+        "no task of " + check + " ran when it was cancelled");
+    double toFailure = Double.parseDouble(report.getProperty(key + "cancelToFailureSeconds"));
+    String ended = report.getProperty(key + "cancelToTasksEndedSeconds");
+    assertTrue(ended != null, "tasks of " + check + " still ran a minute after the cancel: "
+        + report.getProperty(key + "runningAfterCancel"));
+    double toEnd = Double.parseDouble(ended);
+    System.out.printf("cancelled %s (%.0f s in full) after %s s: it failed %.2f s and its last "
+        + "task ended %.2f s after the cancel%n", check, fullSeconds,
+        report.getProperty(key + "seconds"), toFailure, toEnd);
+    assertTrue(toFailure < 10 && toEnd < 10, check + " took " + toFailure + " s to fail and "
+        + toEnd + " s for its tasks to end after the cancel");
+    List<String> tasks = failures(report, check);
+    assertTrue(!tasks.isEmpty(), "no task of " + check + " was killed");
+    for (String task : tasks) {
+      assertTrue(task.contains("TaskKilled"), "a task of " + check + " failed otherwise: "
+          + task);
+    }
+    assertEquals(null, report.getProperty(key + "executors"),
+        "a task of " + check + " succeeded");
   }
 
   /** The task failures of a check, as {@code TaskTracker} reports them. */

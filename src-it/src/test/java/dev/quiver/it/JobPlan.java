@@ -32,23 +32,28 @@ final class JobPlan {
    * A query and the rows it must return, in any order; with {@code minExecutors} &gt; 0, the
    * successful tasks of its jobs must have run on at least that many executors. A check with
    * {@code expectFailure} must fail instead (the job reports its error and goes on); with
-   * {@code cancelAfterSeconds} &gt; 0 the job cancels it that long after its first task started.
+   * {@code cancelAfterSeconds} &gt; 0 the job cancels it that long after its first task started,
+   * interrupting the threads of its tasks or not.
    */
   record Check(String name, String sql, Output output, List<String> expectedRows,
-      int minExecutors, boolean expectFailure, int cancelAfterSeconds) {
+      int minExecutors, boolean expectFailure, int cancelAfterSeconds,
+      boolean interruptOnCancel) {
 
     Check(String name, String sql, Output output, List<String> expectedRows, int minExecutors) {
-      this(name, sql, output, expectedRows, minExecutors, false, 0);
+      this(name, sql, output, expectedRows, minExecutors, false, 0, false);
     }
 
     /** A query that must fail; the test reads its error from the report. */
     static Check failing(String name, String sql) {
-      return new Check(name, sql, Output.ROWS, List.of(), 0, true, 0);
+      return new Check(name, sql, Output.ROWS, List.of(), 0, true, 0, false);
     }
 
-    /** A query the job cancels {@code seconds} after its first task started. */
-    static Check cancelled(String name, String sql, int seconds) {
-      return new Check(name, sql, Output.ROWS, List.of(), 0, true, seconds);
+    /**
+     * A query the job cancels {@code seconds} after its first task started, with
+     * {@code interruptOnCancel}: whether the cancel interrupts the threads of its tasks.
+     */
+    static Check cancelled(String name, String sql, int seconds, boolean interruptOnCancel) {
+      return new Check(name, sql, Output.ROWS, List.of(), 0, true, seconds, interruptOnCancel);
     }
   }
 
@@ -100,6 +105,8 @@ final class JobPlan {
       if (check.cancelAfterSeconds() > 0) {
         plan.setProperty("check." + check.name() + ".cancelAfterSeconds",
             String.valueOf(check.cancelAfterSeconds()));
+        plan.setProperty("check." + check.name() + ".interruptOnCancel",
+            String.valueOf(check.interruptOnCancel()));
       }
     }
     try {

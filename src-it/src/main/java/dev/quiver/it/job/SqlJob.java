@@ -40,7 +40,9 @@ import org.apache.spark.sql.SparkSession;
  *       {@code check.<name>.failedCauses}) and the job goes on; any other failing check ends
  *       the job;</li>
  *   <li>{@code check.<name>.cancelAfterSeconds}: cancel the check's job group this many seconds
- *       after its first task started (its jobs run with {@code interruptOnCancel=true}). The report
+ *       after its first task started; its jobs run with {@code interruptOnCancel} set to
+ *       {@code check.<name>.interruptOnCancel} ({@code true} by default), so the cancel interrupts
+ *       the tasks' threads, or only marks the tasks killed for them to notice. The report
  *       tells how many of its tasks ran then ({@code check.<name>.runningAtCancel}), how long after
  *       the cancel the query failed ({@code check.<name>.cancelToFailureSeconds}) and how long
  *       until its last task ended ({@code check.<name>.cancelToTasksEndedSeconds}); the next
@@ -108,8 +110,10 @@ public final class SqlJob {
     }
     int cancelAfter = Integer.parseInt(
         plan.getProperty("check." + name + ".cancelAfterSeconds", "0").trim());
-    // Only a check that is cancelled interrupts its tasks' threads.
-    spark.sparkContext().setJobGroup(name, "check " + name, cancelAfter > 0);
+    // Only a check that is cancelled may interrupt its tasks' threads.
+    boolean interrupt = cancelAfter > 0 && Boolean.parseBoolean(
+        plan.getProperty("check." + name + ".interruptOnCancel", "true").trim());
+    spark.sparkContext().setJobGroup(name, "check " + name, interrupt);
     Canceller canceller = cancelAfter > 0
         ? Canceller.start(spark, tracker, name, cancelAfter) : null;
     long start = System.nanoTime();
