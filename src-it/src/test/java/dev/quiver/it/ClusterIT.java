@@ -123,7 +123,7 @@ class ClusterIT {
             + "FROM range(0, " + rows + ", 1, 8)")
         // Functions declared in the user's jar (META-INF/services) are registered.
         .check(new Check("registered", "SHOW FUNCTIONS LIKE 'it_*'", Output.ROWS,
-            List.of("it_label", "it_mix", "it_pace"), 0))
+            List.of("it_label", "it_mix", "it_overflow", "it_pace"), 0))
         .check("bigint_result", "SELECT id, it_mix(id) FROM data", mix)
         .check("string_arguments_and_nulls", "SELECT id, name, it_label(id, name) FROM data",
             labels)
@@ -319,6 +319,136 @@ class ClusterIT {
     }
     throw new AssertionError("the executors did not both run paced tasks within "
         + timeout.toSeconds() + " s");
+  }
+
+  /**
+   * A function whose eval overflows the stack fails only its query: Spark stops an executor JVM
+   * whose task failed with a fatal JVM error in its cause chain, but Quiver hands Spark the error
+   * as a {@code QuiverException$UserError}, so both executors go on serving the next query. Then
+   * a slow query is cancelled twice, once interrupting its tasks' threads and once only marking
+   * them killed (then they must notice between batches): either way its tasks stop within
+   * seconds and close their functions, and the same two executors run the next query. One
+   * application for all of it: no executor may be lost or replaced anywhere in it.
+   */
+  @Test
+  @Order(4)
+  void fatalErrorInFunctionAndCancelledQueriesKeepBothExecutors() throws IOException {
+    int rows = 80_000;
+    List<String> mix = new ArrayList<>();
+    for (long id = 0; id < rows; id++) {
+      mix.add(id + "\t" + Mix.mix(id));
+    }
+    String mixSql = "SELECT id, it_mix(id) FROM range(0, " + rows + ", 1, 8)";
+    // Two tasks of 10,000,000 rows, one on each executor: 10,000 batches of 1,000 rows each,
+    // 200 ms a batch; 2,000 s if nothing stopped them.
+    long slowRows = 20_000_000;
+    int batchSize = 1000;
+    long millisPerBatch = 200;
+    double slowSeconds = slowRows / 2.0 / batchSize * millisPerBatch / 1000;
+    String slowSql = "SELECT id FROM range(0, " + slowRows + ", 1, 2) WHERE it_pace(id) < 0";
+    Path markers = WORK.resolve("safety").resolve("markers");
+    JobPlan plan = new JobPlan(2)
+        .check("before", mixSql, mix)
+        .check(Check.failing("overflow", "SELECT id, it_overflow(id) FROM range(0, 1000, 1, 2)"))
+        .check("after_overflow", mixSql, mix)
+        .check(Check.cancelled("cancel_interrupting", slowSql, 3, true))
+        .check(Check.cancelled("cancel_marking", slowSql, 3, false))
+        .check("after_cancel", mixSql, mix);
+    Map<String, String> conf = Map.of(
+        "spark.quiver.batchSize", String.valueOf(batchSize),
+        Pace.MILLIS_PER_BATCH, String.valueOf(millisPerBatch),
+        Pace.MARKER_DIR, markers.toString(),
+        // The overflowing task fails twice, not four times, before its query fails.
+        "spark.task.maxFailures", "2");
+
+    Properties report = run("safety", plan, conf);
+    report.stringPropertyNames().stream().sorted()
+        .filter(k -> k.startsWith("check.") || k.startsWith("executors."))
+        .forEach(k -> System.out.println("  " + k + " = " + report.getProperty(k)));
+    assertEquals("done", report.getProperty("status"), "job status");
+
+    // The fatal error failed its query, with Quiver's message, and no executor.
+    String overflow = report.getProperty("check.overflow.failed");
+    assertTrue(overflow.contains("Quiver function 'it_overflow' failed in eval"),
+        "the overflow query failed otherwise: " + overflow);
+    assertTrue(overflow.contains("StackOverflowError"), "no StackOverflowError in: " + overflow);
+    String causes = report.getProperty("check.overflow.failedCauses");
+    assertTrue(causes.contains("dev.quiver.spark.QuiverException$UserError")
+        && !causes.contains("java.lang.StackOverflowError"),
+        "the error the driver received has the causes " + causes);
+    List<String> overflowTasks = failures(report, "overflow");
+    assertTrue(!overflowTasks.isEmpty(), "no task of the overflow query failed: " + report);
+    for (String task : overflowTasks) {
+      assertTrue(task.contains("Quiver function 'it_overflow' failed in eval")
+          && !task.contains("ExecutorLostFailure"), "a task failed otherwise: " + task);
+    }
+    assertEquals("", report.getProperty("executors.removed"),
+        "executors were lost: " + report);
+
+    // The same two executor JVMs (a replacement gets a new id) ran every successful query.
+    String before = report.getProperty("check.before.executors");
+    assertEquals(2, before.split(",").length, "the first query ran on executors " + before);
+    assertEquals(before, report.getProperty("executors.added"), "executors that joined");
+    assertEquals(before, report.getProperty("check.after_overflow.executors"),
+        "executors of the query after the overflow");
+    assertEquals(before, report.getProperty("check.after_cancel.executors"),
+        "executors of the query after the cancels");
+
+    assertCancelledWithinSeconds(report, "cancel_interrupting", slowSeconds);
+    assertCancelledWithinSeconds(report, "cancel_marking", slowSeconds);
+    // Each killed task closed its function: it_pace's close renamed running-* to done-*.
+    List<String> markerFiles;
+    try (Stream<Path> files = Files.list(markers)) {
+      markerFiles = files.map(p -> p.getFileName().toString()).sorted()
+          .collect(Collectors.toList());
+    }
+    int killed = failures(report, "cancel_interrupting").size()
+        + failures(report, "cancel_marking").size();
+    assertEquals(killed, markerFiles.size(), "it_pace opened by other tasks than the " + killed
+        + " killed ones: " + markerFiles);
+    for (String marker : markerFiles) {
+      assertTrue(marker.startsWith("done-"), "a cancelled task did not close it_pace: "
+          + markerFiles);
+    }
+  }
+
+  /**
+   * The check was cancelled while its tasks ran, failed as cancelled, and all its tasks were
+   * killed and ended within seconds of the cancel.
+   */
+  private static void assertCancelledWithinSeconds(Properties report, String check,
+      double fullSeconds) {
+    String key = "check." + check + ".";
+    assertEquals("true", report.getProperty(key + "cancelled"), check + " was not cancelled");
+    String failed = report.getProperty(key + "failed");
+    assertTrue(failed.contains("cancelled"), check + " failed otherwise: " + failed);
+    assertTrue(Integer.parseInt(report.getProperty(key + "runningAtCancel")) >= 1,
+        "no task of " + check + " ran when it was cancelled");
+    double toFailure = Double.parseDouble(report.getProperty(key + "cancelToFailureSeconds"));
+    String ended = report.getProperty(key + "cancelToTasksEndedSeconds");
+    assertTrue(ended != null, "tasks of " + check + " still ran a minute after the cancel: "
+        + report.getProperty(key + "runningAfterCancel"));
+    double toEnd = Double.parseDouble(ended);
+    System.out.printf("cancelled %s (%.0f s in full) after %s s: it failed %.2f s and its last "
+        + "task ended %.2f s after the cancel%n", check, fullSeconds,
+        report.getProperty(key + "seconds"), toFailure, toEnd);
+    assertTrue(toFailure < 10 && toEnd < 10, check + " took " + toFailure + " s to fail and "
+        + toEnd + " s for its tasks to end after the cancel");
+    List<String> tasks = failures(report, check);
+    assertTrue(!tasks.isEmpty(), "no task of " + check + " was killed");
+    for (String task : tasks) {
+      assertTrue(task.contains("TaskKilled"), "a task of " + check + " failed otherwise: "
+          + task);
+    }
+    assertEquals(null, report.getProperty(key + "executors"),
+        "a task of " + check + " succeeded");
+  }
+
+  /** The task failures of a check, as {@code TaskTracker} reports them. */
+  private static List<String> failures(Properties report, String check) {
+    String prefix = "check." + check + ".failure.";
+    return report.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).sorted()
+        .map(report::getProperty).collect(Collectors.toList());
   }
 
   /** Submits an application running {@code plan}, waits for it, and verifies its results. */

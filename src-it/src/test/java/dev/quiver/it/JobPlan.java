@@ -30,10 +30,32 @@ final class JobPlan {
 
   /**
    * A query and the rows it must return, in any order; with {@code minExecutors} &gt; 0, the
-   * successful tasks of its jobs must have run on at least that many executors.
+   * successful tasks of its jobs must have run on at least that many executors. A check with
+   * {@code expectFailure} must fail instead (the job reports its error and goes on); with
+   * {@code cancelAfterSeconds} &gt; 0 the job cancels it that long after its first task started,
+   * interrupting the threads of its tasks or not.
    */
   record Check(String name, String sql, Output output, List<String> expectedRows,
-      int minExecutors) {}
+      int minExecutors, boolean expectFailure, int cancelAfterSeconds,
+      boolean interruptOnCancel) {
+
+    Check(String name, String sql, Output output, List<String> expectedRows, int minExecutors) {
+      this(name, sql, output, expectedRows, minExecutors, false, 0, false);
+    }
+
+    /** A query that must fail; the test reads its error from the report. */
+    static Check failing(String name, String sql) {
+      return new Check(name, sql, Output.ROWS, List.of(), 0, true, 0, false);
+    }
+
+    /**
+     * A query the job cancels {@code seconds} after its first task started, with
+     * {@code interruptOnCancel}: whether the cancel interrupts the threads of its tasks.
+     */
+    static Check cancelled(String name, String sql, int seconds, boolean interruptOnCancel) {
+      return new Check(name, sql, Output.ROWS, List.of(), 0, true, seconds, interruptOnCancel);
+    }
+  }
 
   private final int executors;
   private final List<String> setup = new ArrayList<>();
@@ -77,6 +99,15 @@ final class JobPlan {
     for (Check check : checks.values()) {
       plan.setProperty("check." + check.name() + ".sql", check.sql());
       plan.setProperty("check." + check.name() + ".output", check.output().name().toLowerCase());
+      if (check.expectFailure()) {
+        plan.setProperty("check." + check.name() + ".expect", "failure");
+      }
+      if (check.cancelAfterSeconds() > 0) {
+        plan.setProperty("check." + check.name() + ".cancelAfterSeconds",
+            String.valueOf(check.cancelAfterSeconds()));
+        plan.setProperty("check." + check.name() + ".interruptOnCancel",
+            String.valueOf(check.interruptOnCancel()));
+      }
     }
     try {
       Files.createDirectories(file.getParent());
@@ -90,11 +121,20 @@ final class JobPlan {
 
   /**
    * Compares every check's rows in {@code out} with the expected ones, and where its tasks ran
-   * with {@code report}; fails with every difference found.
+   * with {@code report}; a check expected to fail must have failed (the tests look at how).
+   * Fails with every difference found.
    */
   void verify(Path out, Properties report) {
     List<String> problems = new ArrayList<>();
     for (Check check : checks.values()) {
+      if (check.expectFailure()) {
+        if (report.getProperty("check." + check.name() + ".failed") == null) {
+          problems.add(check.name() + ": expected to fail, but returned "
+              + report.getProperty("check." + check.name() + ".rows") + " rows\n  query: "
+              + check.sql());
+        }
+        continue;
+      }
       List<String> actual;
       try {
         actual = check.output() == Output.ROWS ? readRows(out.resolve(check.name() + ".rows"))

@@ -14,10 +14,12 @@ import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /**
  * Records, per job group (one per check of the {@link SqlJob}), which executors ran successful
- * tasks and which tasks failed and why, and which executors joined and left the application.
+ * tasks, which tasks failed and why and how many run now, and which executors joined and left the
+ * application.
  * Events arrive on Spark's listener thread; {@link #report} is called after the context stopped.
  */
 final class TaskTracker extends SparkListener {
@@ -29,6 +31,7 @@ final class TaskTracker extends SparkListener {
   private final Map<String, Integer> stageAttempts = new TreeMap<>();
   private final Map<String, String> executorsAdded = new TreeMap<>();
   private final Map<String, String> executorsRemoved = new TreeMap<>();
+  private final Map<String, Integer> running = new TreeMap<>();
 
   @Override
   public void onStageSubmitted(SparkListenerStageSubmitted event) {
@@ -42,8 +45,16 @@ final class TaskTracker extends SparkListener {
   }
 
   @Override
+  public synchronized void onTaskStart(SparkListenerTaskStart event) {
+    running.merge(stageGroups.getOrDefault(event.stageId(), "(no check)"), 1, Integer::sum);
+    notifyAll();
+  }
+
+  @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd event) {
     String group = stageGroups.getOrDefault(event.stageId(), "(no check)");
+    running.merge(group, -1, Integer::sum);
+    notifyAll();
     String executor = event.taskInfo().executorId();
     if (event.reason() instanceof TaskFailedReason) {
       String why = ((TaskFailedReason) event.reason()).toErrorString().split("\n", 2)[0];
@@ -63,6 +74,28 @@ final class TaskTracker extends SparkListener {
   @Override
   public synchronized void onExecutorRemoved(SparkListenerExecutorRemoved event) {
     executorsRemoved.put(event.executorId(), event.reason());
+  }
+
+  /** How many tasks of a job group run now, as far as the events seen so far tell. */
+  synchronized int running(String group) {
+    return running.getOrDefault(group, 0);
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} until as many tasks as {@code atLeast} (when
+   * {@code atLeast} &gt; 0) or none (when it is 0) of a job group run; returns how many run then.
+   */
+  synchronized int awaitRunning(String group, int atLeast, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    while (atLeast > 0 ? running(group) < atLeast : running(group) > 0) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        break;
+      }
+      wait(left);
+    }
+    return running(group);
   }
 
   synchronized void report(Properties report) {
