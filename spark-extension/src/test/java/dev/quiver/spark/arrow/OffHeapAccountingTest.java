@@ -105,22 +105,22 @@ class OffHeapAccountingTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(OffHeapAccountingTest.class.getName());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // The child's logs go to a file of their own: interleaved with its output they would split
+    // its lines.
+    File log = File.createTempFile("quiver-offheap", ".log");
+    log.deleteOnExit();
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.to(log)).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(3, TimeUnit.MINUTES), output);
+    output += "\nlog: " + log;
     assertEquals(0, process.exitValue(), output);
-    long seen = -1;
-    String refused = null;
-    String left = null;
-    for (String line : output.split("\n")) {
-      if (line.startsWith("SEEN ")) {
-        seen = Long.parseLong(line.substring(5).trim());
-      } else if (line.startsWith("REFUSED ")) {
-        refused = line.substring(8);
-      } else if (line.startsWith("LEFT ")) {
-        left = line.substring(5).trim();
-      }
-    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("SEEN (\\d+)").matcher(output);
+    long seen = m.find() ? Long.parseLong(m.group(1)) : -1;
+    m = java.util.regex.Pattern.compile("REFUSED ([^\\n]*)").matcher(output);
+    String refused = m.find() ? m.group(1) : null;
+    m = java.util.regex.Pattern.compile("LEFT (\\d+)").matcher(output);
+    String left = m.find() ? m.group(1) : null;
     assertTrue(seen >= 16L << 20, "Spark saw " + seen + " bytes for the task:\n" + output);
     assertTrue(refused != null && refused.contains("Quiver function 'holder_128m' failed in eval")
         && refused.contains("spark.memory.offHeap.size"), output);
