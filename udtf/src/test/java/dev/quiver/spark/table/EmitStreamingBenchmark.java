@@ -88,8 +88,10 @@ public final class EmitStreamingBenchmark {
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
-        if (line.startsWith("RESULT ")) {
-          String[] f = line.substring(7).trim().split("\\s+");
+        // Found anywhere in a line: the child's log lines may run into its output.
+        int at = line.indexOf("RESULT ");
+        if (at >= 0) {
+          String[] f = line.substring(at + 7).trim().split("\\s+");
           runs.add(new Run(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]),
               Long.parseLong(f[3]), Double.parseDouble(f[4])));
         } else if (output.length() < 20_000) {

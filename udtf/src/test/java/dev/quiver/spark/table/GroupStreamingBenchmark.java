@@ -110,8 +110,10 @@ public final class GroupStreamingBenchmark {
         try (BufferedReader out = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("RESULT ")) {
-              result = line.substring(7);
+            // Found anywhere in a line: the child's log lines may run into its output.
+            int at = line.indexOf("RESULT ");
+            if (at >= 0) {
+              result = line.substring(at + 7);
             }
           }
         }
