@@ -79,12 +79,59 @@ public final class QuiverErrors {
   private static AnalysisException error(String errorClass, String sqlState, String template,
       Throwable cause, String... parameters) {
     Map<String, String> values = new LinkedHashMap<>();
+    String message = template;
     for (int i = 0; i < parameters.length; i += 2) {
       values.put(parameters[i], parameters[i + 1]);
+      message = message.replace("<" + parameters[i] + ">", parameters[i + 1]);
     }
-    scala.collection.immutable.Map<String, String> scalaValues =
-        scala.collection.immutable.Map.from(CollectionConverters.asScala(values));
-    return new AnalysisException(errorClass, sqlState, template, scalaValues,
-        Option.apply(cause), Option.empty());
+    return new Analysis("[" + errorClass + "] " + message, errorClass, sqlState,
+        scala.collection.immutable.Map.from(CollectionConverters.asScala(values)), cause);
+  }
+
+  /**
+   * Built through the one constructor that Spark 4.0, 4.1 and 4.2 all have (4.1's constructor
+   * taking a SQLSTATE and a template is missing on 4.0); the SQLSTATE is this class's own.
+   */
+  private static final class Analysis extends AnalysisException {
+    private static final long serialVersionUID = 1L;
+    private final String state;
+
+    Analysis(String message, String errorClass, String sqlState,
+        scala.collection.immutable.Map<String, String> parameters, Throwable cause) {
+      this(message, Option.empty(), Option.empty(), Option.apply(cause),
+          Option.apply(errorClass), parameters, new org.apache.spark.QueryContext[0], sqlState);
+    }
+
+    private Analysis(String message, Option<Object> line, Option<Object> start,
+        Option<Throwable> cause, Option<String> errorClass,
+        scala.collection.immutable.Map<String, String> parameters,
+        org.apache.spark.QueryContext[] context, String sqlState) {
+      super(message, line, start, cause, errorClass, parameters, context);
+      this.state = sqlState;
+    }
+
+    // The analyzer adds the call's position through copy: the copy keeps the SQLSTATE.
+    @Override
+    public AnalysisException copy(String message, Option<Object> line, Option<Object> start,
+        Option<Throwable> cause, Option<String> errorClass,
+        scala.collection.immutable.Map<String, String> parameters,
+        org.apache.spark.QueryContext[] context) {
+      return new Analysis(message, line, start, cause, errorClass, parameters, context, state);
+    }
+
+    /** Spark 4.1 and later; never called on 4.0, which lacks it. */
+    @Override
+    public AnalysisException copy(String message, Option<Object> line, Option<Object> start,
+        Option<Throwable> cause, Option<String> errorClass,
+        scala.collection.immutable.Map<String, String> parameters,
+        org.apache.spark.QueryContext[] context, Option<String> sqlState,
+        Option<String> template) {
+      return new Analysis(message, line, start, cause, errorClass, parameters, context, state);
+    }
+
+    @Override
+    public String getSqlState() {
+      return state;
+    }
   }
 }

@@ -10,9 +10,8 @@ import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
 import org.apache.spark.sql.catalyst.plans.logical.FunctionSignature;
 import org.apache.spark.sql.catalyst.plans.logical.InputParameter;
-import org.apache.spark.sql.catalyst.plans.logical.NamedParametersSupport;
+import dev.quiver.spark.shims.SparkShims;
 import org.apache.spark.sql.errors.QueryCompilationErrors;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import scala.Option;
@@ -48,9 +47,8 @@ public final class NamedArguments {
           : Option.apply(Literal.create(null, type));
       parameters.add(new InputParameter(names.get(i), fallback));
     }
-    return Scala.list(NamedParametersSupport.defaultRearrange(
-        new FunctionSignature(Scala.seq(parameters)), Scala.seq(arguments), function,
-        SQLConf.get().resolver()));
+    return Scala.list(SparkShims.rearrangeArguments(
+        new FunctionSignature(Scala.seq(parameters)), Scala.seq(arguments), function));
   }
 
   /**
@@ -58,8 +56,7 @@ public final class NamedArguments {
    * named one, no name twice.
    */
   public static void checkOrder(String function, List<Expression> arguments) {
-    NamedParametersSupport.splitAndCheckNamedArguments(Scala.seq(arguments), function,
-        SQLConf.get().resolver());
+    SparkShims.checkNamedArguments(Scala.seq(arguments), function);
   }
 
   /** Fails registration when the declared names do not fit the rest of the declaration. */

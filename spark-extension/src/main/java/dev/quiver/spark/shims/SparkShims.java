@@ -28,6 +28,9 @@ import org.apache.spark.storage.BlockManager;
  *       ({@code spark.shuffle.spill.maxSizeInBytesForSpillThreshold}), a constructor argument
  *       and a config constant that 4.0 lacks; on 4.0 only the threshold in records applies
  *       ({@link #newKVExternalSorter}).
+ *   <li>{@code NamedParametersSupport}: from 4.1 its methods take the session's name resolver
+ *       (case sensitivity); 4.0's compare names as 4.0's analyzer does
+ *       ({@link #rearrangeArguments}, {@link #checkNamedArguments}).
  * </ul>
  */
 public final class SparkShims {
@@ -40,8 +43,75 @@ public final class SparkShims {
   private static final ConfigEntry<?> SPILL_MAX_SIZE = configEntry(
       "SHUFFLE_SPILL_MAX_SIZE_FORCE_SPILL_THRESHOLD");
   private static final MethodHandle KV_SORTER = kvSorterConstructor(SPILL_MAX_SIZE != null);
+  /** Whether NamedParametersSupport's methods take a resolver (4.1 and later). */
+  private static final boolean NAMED_WITH_RESOLVER = namedParametersTakeResolver();
+  private static final MethodHandle REARRANGE = namedParameters("defaultRearrange",
+      org.apache.spark.sql.catalyst.plans.logical.FunctionSignature.class,
+      scala.collection.immutable.Seq.class, String.class);
+  private static final MethodHandle SPLIT = namedParameters("splitAndCheckNamedArguments",
+      scala.collection.immutable.Seq.class, String.class);
 
   private SparkShims() {}
+
+  /** Binds a call's arguments, named and positional, to {@code signature}, as Spark does. */
+  @SuppressWarnings("unchecked")
+  public static scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression>
+      rearrangeArguments(org.apache.spark.sql.catalyst.plans.logical.FunctionSignature signature,
+      scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression> args,
+      String function) {
+    return (scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression>)
+        invokeNamed(REARRANGE, signature, args, function);
+  }
+
+  /** Fails, with Spark's error classes, on a positional argument after a named one or a name twice. */
+  public static void checkNamedArguments(
+      scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression> args,
+      String function) {
+    invokeNamed(SPLIT, args, function);
+  }
+
+  private static Object invokeNamed(MethodHandle handle, Object... args) {
+    Object[] all = args;
+    if (NAMED_WITH_RESOLVER) {
+      all = java.util.Arrays.copyOf(args, args.length + 1);
+      all[args.length] = org.apache.spark.sql.internal.SQLConf.get().resolver();
+    }
+    try {
+      return handle.invokeWithArguments(all);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      // AnalysisException is checked to Java but not to Scala: rethrown as it is.
+      throw dev.quiver.spark.QuiverErrors.raise(e);
+    }
+  }
+
+  private static boolean namedParametersTakeResolver() {
+    try {
+      org.apache.spark.sql.catalyst.plans.logical.NamedParametersSupport.class.getMethod(
+          "splitAndCheckNamedArguments", scala.collection.immutable.Seq.class, String.class,
+          scala.Function2.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  private static MethodHandle namedParameters(String name, Class<?>... parameters) {
+    Class<?>[] all = parameters;
+    if (NAMED_WITH_RESOLVER) {
+      all = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+      all[parameters.length] = scala.Function2.class;
+    }
+    try {
+      Class<?> owner = org.apache.spark.sql.catalyst.plans.logical.NamedParametersSupport.class;
+      java.lang.reflect.Method method = owner.getMethod(name, all);
+      return MethodHandles.publicLookup().unreflect(method);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Spark " + VERSION + " has no NamedParametersSupport."
+          + name + " of the expected form", e);
+    }
+  }
 
   /** The Spark Quiver runs on. */
   public static SparkVersion version() {

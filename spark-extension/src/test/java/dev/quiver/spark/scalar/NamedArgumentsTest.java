@@ -82,8 +82,12 @@ class NamedArgumentsTest extends QuiverSession {
     assertEquals("6.0", value("SELECT scaled(2, factor => 3)"));
     assertEquals("2.0", value("SELECT scaled(value => 2)"));
     assertEquals("2.0", value("SELECT scaled(2)"));
-    assertEquals("[4.0]", spark().sql("SELECT scaled(VALUE => id, factor => 2) FROM range(2, 3)")
-        .collectAsList().get(0).toString());
+    // Names match case-insensitively from Spark 4.1 on; 4.0 compares them exactly, for its own
+    // functions too.
+    if (dev.quiver.spark.shims.SparkShims.version().atLeast(4, 1)) {
+      assertEquals("[4.0]", spark().sql("SELECT scaled(VALUE => id, factor => 2) FROM range(2, 3)")
+          .collectAsList().get(0).toString());
+    }
   }
 
   @Test
