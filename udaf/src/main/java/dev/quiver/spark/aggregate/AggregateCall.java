@@ -171,7 +171,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     if (buffer.rows == null) {
       buffer.rows = new ArrayList<>();
     }
-    buffer.rows.add(t.arguments.apply(input).copy());
+    buffer.rows.add(t.arguments().apply(input).copy());
     if (mergeable && buffer.rows.size() >= t.rowsPerGroup) {
       flush(buffer);
     }
@@ -283,7 +283,9 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   private static final class TaskRows {
     final long attempt;
     final TaskAggregate function;
-    final UnsafeProjection arguments;
+    private final Seq<Expression> children;
+    private final int partition;
+    private UnsafeProjection arguments;
     final RowBatchWriter writer;
     final int batchSize;
     /**
@@ -295,14 +297,27 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     TaskRows(AggregateCall call, TaskContext context) {
       this.function = TaskAggregate.open(call, context);
       this.attempt = context.taskAttemptId();
-      // The children are bound to the operator's input by the time rows arrive.
-      this.arguments = UnsafeProjection.create(call.children);
+      this.children = call.children;
+      this.partition = context.partitionId();
       this.batchSize = QuiverConf.batchSize();
       this.rowsPerGroup = Math.min(batchSize, 1024);
       this.writer = new RowBatchWriter(function.argumentSchema(), function.timeZone(),
           QuiverMemory.taskAllocator(context));
       // Runs before the function's own listener: the batch is closed before the leak check.
       context.addTaskCompletionListener(new TaskCompletion(writer::close));
+    }
+
+    /**
+     * Built on the first input row: only the phases that read input rows have their children
+     * bound to the operator's input. The merge and final phases see this call with its children
+     * unbound, and a projection of those would fail to compile (and be logged) in every task.
+     */
+    UnsafeProjection arguments() {
+      if (arguments == null) {
+        arguments = UnsafeProjection.create(children);
+        arguments.initialize(partition);
+      }
+      return arguments;
     }
 
     void update(Object state, List<UnsafeRow> rows) {
