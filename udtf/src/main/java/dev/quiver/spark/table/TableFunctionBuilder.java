@@ -174,7 +174,8 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     }
     List<Expression> constants = new ArrayList<>(scalars);
     return new TableFunctionCall(handle, Scala.seq(constants), Scala.seq(argumentNames),
-        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output), table.plan());
+        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output), table.plan().output(),
+        table.plan());
   }
 
   /**
