@@ -108,6 +108,16 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
         singlePartition, Scala.seq(fresh), tableColumns, child());
   }
 
+  /**
+   * A non-deterministic function makes its call non-deterministic, as rand() does its
+   * projection: a CTE referring to it twice is not inlined (so it runs once), and Spark rejects
+   * it as a LATERAL subquery over many rows.
+   */
+  @Override
+  public boolean deterministic() {
+    return function.prototype().isDeterministic() && super.deterministic();
+  }
+
   @Override
   public Seq<Attribute> output() {
     return resultAttributes;
