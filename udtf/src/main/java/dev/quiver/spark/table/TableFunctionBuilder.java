@@ -4,6 +4,8 @@ import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.function.InvalidCallException;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.NamedArguments;
@@ -121,7 +123,12 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     AnalyzeResult analyzed;
     try {
       analyzed = function.analyze(
-          new AnalyzeArguments(name, columns, tableDdl, partitioned, known.build()));
+          new AnalyzeArguments(name, columns, tableDdl, partitioned,
+              table == null ? List.of() : sqlOf(Scala.list(table.partitionByExpressions())),
+              table == null ? List.of() : sqlOf(Scala.list(table.orderByExpressions())),
+              known.build()));
+    } catch (InvalidCallException e) {
+      throw QuiverErrors.raise(QuiverErrors.invalidCall(name, e.getMessage()));
     } catch (Throwable e) {
       throw QuiverException.functionFailed(name, "analyze", e);
     }
@@ -217,6 +224,20 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     projection.add(new Alias(key, column, NamedExpression.newExprId(), Scala.seq(),
         Option.empty(), Scala.seq()));
     return UnresolvedAttribute.quoted(column);
+  }
+
+  private static List<String> sqlOf(List<? extends Expression> expressions) {
+    List<String> sql = new ArrayList<>();
+    for (Expression e : expressions) {
+      String text;
+      try {
+        text = e.sql();
+      } catch (RuntimeException unresolvable) { // some unresolved expressions have no SQL yet
+        text = e.toString();
+      }
+      sql.add(text);
+    }
+    return sql;
   }
 
   /**

@@ -283,8 +283,8 @@ public final class TableFunctionExec extends QuiverExecNode {
       this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.tableColumns),
           plan.timeZone, QuiverMemory.taskAllocator(task));
       this.tableRow = plan.tableColumns.equals(plan.input) ? null
-          : UnsafeProjection.create(Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))),
-              plan.input);
+          : UnsafeProjection.create(
+              Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))), plan.input);
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
       this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
           plan.outputRows);
