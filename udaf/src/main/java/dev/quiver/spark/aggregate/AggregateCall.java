@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.QuiverMemory;
@@ -143,7 +144,11 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    return ArgumentTypes.check(name(), inputTypes(), children);
+    TypeCheckResult types = ArgumentTypes.check(name(), inputTypes(), children);
+    if (types.isFailure()) {
+      return types;
+    }
+    return ConstantArguments.check(name(), (AggregateFunction<?>) function.prototype(), children);
   }
 
   // ---- the aggregation buffer, for Spark's operators
