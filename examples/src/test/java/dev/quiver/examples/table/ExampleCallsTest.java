@@ -86,12 +86,18 @@ class ExampleCallsTest extends QuiverSession {
         + "'loud' AS signal_value FROM sig))", "the column signal_value to be a number");
     invalid("SELECT * FROM top_reviews_per_product(TABLE(SELECT product_id, review_id, rating "
         + "FROM rv) PARTITION BY product_id ORDER BY rating)", "needs a column review");
+    invalid("SELECT * FROM threshold_filter(TABLE(SELECT user_id AS partition_key, amount AS "
+        + "value FROM p), null)", "`threshold_filter`", "the threshold must be a constant number");
+    invalid("SELECT * FROM threshold_filter(TABLE(p), 3)", "needs a column partition_key and "
+        + "a column value");
+    invalid("SELECT * FROM echo_table(TABLE(SELECT 'a' AS value))", "`echo_table`",
+        "the column value to be an integer, not string");
   }
 
   @Test
   void describeShowsUsageAndExamples() {
     for (String f : List.of("sum_per_user", "device_stats", "top_reviews_per_product",
-        "tokenize", "spectrogram")) {
+        "tokenize", "spectrogram", "threshold_filter", "echo_table")) {
       String text = String.join("\n", rows("DESCRIBE FUNCTION EXTENDED " + f));
       assertTrue(text.contains("Quiver table function: " + f + "(TABLE(...)"), text);
       assertTrue(text.contains("Examples:\n      SELECT * FROM " + f + "(TABLE("), text);
