@@ -2,10 +2,12 @@ package dev.quiver.spark.aggregate;
 
 import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.spark.testing.QuiverSession;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
@@ -18,10 +20,13 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quiver aggregates run by Spark's own aggregate operators give the right results without a
@@ -93,5 +98,25 @@ class AggregateOnSparkOperatorsTest extends QuiverSession {
     assertSameWithoutWarnings("SELECT k, percentile(v, 0.5), q_sum(v), q_avg(d) FROM so "
             + "GROUP BY k",
         "SELECT k, percentile(v, 0.5), sum(v), avg(d) FROM so GROUP BY k");
+  }
+
+  @Test
+  void streamingAggregation(@TempDir Path dir) throws Exception {
+    String input = dir.resolve("in").toString();
+    spark().range(0, 400, 1, 4).selectExpr("id % 5 AS k", "id AS v").write().parquet(input);
+    StreamingQuery query = spark().readStream().schema("k bigint, v bigint").parquet(input)
+        .groupBy("k").agg(expr("q_sum(v)"), expr("q_avg(cast(v AS double))"))
+        .writeStream().format("memory").queryName("quiver_streamed_sums")
+        .outputMode("complete").option("checkpointLocation", dir.resolve("cp").toString())
+        .trigger(Trigger.AvailableNow()).start();
+    try {
+      query.awaitTermination();
+    } finally {
+      query.stop();
+    }
+    assertEquals(sortedRows(spark().sql("SELECT k, sum(v), avg(cast(v AS double)) "
+        + "FROM parquet.`" + input + "` GROUP BY k")),
+        sortedRows(spark().sql("SELECT * FROM quiver_streamed_sums")));
+    assertEquals(List.of(), warnings);
   }
 }
