@@ -28,6 +28,15 @@ public final class QuiverErrors {
   /** A function secret in the configuration under a key Spark's redaction would not hide. */
   public static final String SECRET_NOT_REDACTED = "QUIVER_SECRET_NOT_REDACTED";
 
+  /** A call its function rejects at analysis: see {@code InvalidCallException}. */
+  public static final String INVALID_CALL = "QUIVER_INVALID_CALL";
+
+  public static AnalysisException invalidCall(String function, String problem) {
+    return error(INVALID_CALL, "42K09",
+        "Invalid call of Quiver function <functionName>: <problem>", null,
+        "functionName", "`" + function + "`", "problem", problem);
+  }
+
   public static AnalysisException functionLoadFailed(String function, String className,
       String jar, Throwable cause) {
     return error(FUNCTION_LOAD_FAILED, "46103",

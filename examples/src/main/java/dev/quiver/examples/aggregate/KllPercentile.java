@@ -1,5 +1,6 @@
 package dev.quiver.examples.aggregate;
 
+import dev.quiver.function.InvalidCallException;
 import dev.quiver.function.aggregate.AggregateFunction;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -60,6 +61,20 @@ public final class KllPercentile implements AggregateFunction<KllPercentile.Sket
   @Override
   public List<String> argumentTypes() {
     return List.of("double", "double");
+  }
+
+  /** One fraction per call: a column of fractions would have every group use its first one. */
+  @Override
+  public List<Integer> constantArguments() {
+    return List.of(1);
+  }
+
+  @Override
+  public void checkConstantArgument(int position, Object fraction) {
+    if (!(fraction instanceof Double f && f >= 0 && f <= 1)) {
+      throw new InvalidCallException("the fraction must be a number between 0 and 1, got "
+          + fraction + ": kll_percentile(value, 0.99)");
+    }
   }
 
   @Override

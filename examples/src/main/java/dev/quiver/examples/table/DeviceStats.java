@@ -1,5 +1,7 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -18,6 +20,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  */
 public final class DeviceStats implements TableFunction {
+  private static final String USAGE =
+      "device_stats(TABLE(readings) PARTITION BY device_id)";
+
   private Integer device;
   private int count;
   private double sum;
@@ -32,12 +37,21 @@ public final class DeviceStats implements TableFunction {
   @Override
   public String description() {
     return "Count, mean, standard deviation and maximum of the readings per device_id of a "
-        + "TABLE(device_id int, reading int) partitioned by device_id.";
+        + "TABLE(device_id int, reading int) partitioned by device_id.\n"
+        + "SELECT * FROM device_stats(TABLE(readings) PARTITION BY device_id)";
   }
 
   @Override
   public String resultSchema() {
     return "device_id int, count int, mean double, stddev double, max_value int";
+  }
+
+  /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, USAGE, "device_id", "int", "reading", Calls.INTEGER);
+    Calls.requirePartitionBy(call, USAGE, "device_id");
+    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -27,12 +29,20 @@ public final class EchoTable implements TableFunction {
 
   @Override
   public String description() {
-    return "The integer column value of its TABLE argument.";
+    return "The integer column value of its TABLE argument.\n"
+        + "SELECT * FROM echo_table(TABLE(SELECT id AS value FROM range(5)))";
   }
 
   @Override
   public String resultSchema() {
     return "value int";
+  }
+
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, "echo_table(TABLE(SELECT id AS value FROM range(5)))", "value",
+        Calls.INTEGER);
+    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

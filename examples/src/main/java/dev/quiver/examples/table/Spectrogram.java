@@ -1,5 +1,6 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.InvalidCallException;
 import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
@@ -41,6 +42,9 @@ public final class Spectrogram implements TableFunction {
   private static final String SCHEMA =
       "sensor_id string, session_id string, psd array<float>, frequencies array<float>";
 
+  private static final String USAGE = "spectrogram(TABLE(signals)) or spectrogram(TABLE(signals) "
+      + "PARTITION BY (sensor_id, session_id) ORDER BY time)";
+
   private String sensor;
   private String session;
   private Welch welch;
@@ -54,21 +58,29 @@ public final class Spectrogram implements TableFunction {
   public String description() {
     return "The time-averaged power spectral density (Welch, Hann window, nperseg = "
         + "sampling_rate) per (sensor_id, session_id) of a TABLE(sensor_id, session_id, time, "
-        + "sampling_rate, signal_value).";
+        + "sampling_rate, signal_value).\n"
+        + "SELECT * FROM spectrogram(TABLE(signals))\n"
+        + "SELECT * FROM spectrogram(TABLE(signals) PARTITION BY (sensor_id, session_id) "
+        + "ORDER BY time)";
   }
 
   @Override
   public AnalyzeResult analyze(AnalyzeArguments call) {
-    for (String column : new String[] {"sensor_id", "session_id", "time", "sampling_rate",
-        "signal_value"}) {
-      if (call.tableColumnType(column) == null) {
-        throw new IllegalArgumentException("the TABLE argument needs a column '" + column
-            + "'; it has " + call.tableColumnNames());
-      }
-    }
+    Calls.requireColumns(call, USAGE, "sensor_id", Calls.ANY, "session_id", Calls.ANY, "time",
+        Calls.ANY, "sampling_rate", Calls.NUMBER, "signal_value", Calls.NUMBER);
     AnalyzeResult result = AnalyzeResult.of(SCHEMA);
-    return call.partitioned() ? result
-        : result.partitionBy("sensor_id", "session_id").orderBy("time");
+    if (!call.partitioned()) {
+      return result.partitionBy("sensor_id", "session_id").orderBy("time");
+    }
+    // A call that partitions itself must do it as analyze would: the spectrum is per sensor and
+    // session, and the segments are cut from the signal in time order.
+    Calls.requirePartitionBy(call, USAGE, "sensor_id", "session_id");
+    if (!call.orderedBy("time")) {
+      throw new InvalidCallException("it reads each signal in time order, so a call with "
+          + "PARTITION BY needs ORDER BY time, not " + (call.orderBy().isEmpty() ? "no ORDER BY"
+          : "ORDER BY " + call.orderBy()) + ": " + USAGE);
+    }
+    return result;
   }
 
   @Override

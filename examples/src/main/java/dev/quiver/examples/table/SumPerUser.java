@@ -1,5 +1,7 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -18,6 +20,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * the running totals start at zero.
  */
 public final class SumPerUser implements TableFunction {
+  private static final String USAGE =
+      "sum_per_user(TABLE(purchases) PARTITION BY user_id)";
+
   private Integer user;
   private int total;
   private int rows;
@@ -30,12 +35,21 @@ public final class SumPerUser implements TableFunction {
   @Override
   public String description() {
     return "The total amount and row count per user_id of a TABLE(user_id int, amount int) "
-        + "partitioned by user_id.";
+        + "partitioned by user_id.\n"
+        + "SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY user_id)";
   }
 
   @Override
   public String resultSchema() {
     return "user_id int, total_amount int, rows int";
+  }
+
+  /** The running totals are per user: without PARTITION BY user_id they would mix users. */
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, USAGE, "user_id", "int", "amount", "int");
+    Calls.requirePartitionBy(call, USAGE, "user_id");
+    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.InvalidCallException;
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -25,12 +28,25 @@ public final class ThresholdFilter implements TableFunction {
 
   @Override
   public String description() {
-    return "The rows of a TABLE(partition_key int, value int) whose value exceeds threshold.";
+    return "The rows of a TABLE(partition_key int, value int) whose value exceeds threshold.\n"
+        + "SELECT * FROM threshold_filter(TABLE(v), threshold => 10)";
   }
 
   @Override
   public String resultSchema() {
     return "partition_key int, value int";
+  }
+
+  /** A null threshold would keep nothing without saying why; other columns fail to cast. */
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    String usage = "threshold_filter(TABLE(v), threshold => 10)";
+    Calls.requireColumns(call, usage, "partition_key", "int", "value", "int");
+    if (call.arguments().get("threshold") == null) {
+      throw new InvalidCallException("the threshold must be a constant number, not null: "
+          + usage);
+    }
+    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

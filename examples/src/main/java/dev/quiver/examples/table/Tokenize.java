@@ -1,5 +1,7 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -28,12 +30,19 @@ public final class Tokenize implements TableFunction {
   @Override
   public String description() {
     return "One row (doc_id, word) per whitespace-separated word of a TABLE(doc_id int, "
-        + "text string).";
+        + "text string).\n"
+        + "SELECT * FROM tokenize(TABLE(docs))";
   }
 
   @Override
   public String resultSchema() {
     return "doc_id int, word string";
+  }
+
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, "tokenize(TABLE(docs))", "doc_id", "int", "text", "string");
+    return AnalyzeResult.of(resultSchema());
   }
 
   /**

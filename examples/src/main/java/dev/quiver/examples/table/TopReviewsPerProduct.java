@@ -1,5 +1,8 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.InvalidCallException;
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.SkipRestOfInputTableException;
@@ -24,6 +27,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 public final class TopReviewsPerProduct implements TableFunction {
   static final int TOP_K = 3;
+  private static final String USAGE = "top_reviews_per_product(TABLE(reviews) "
+      + "PARTITION BY (product_id) ORDER BY (rating DESC, review_id))";
 
   private final List<Object[]> top = new ArrayList<>();
 
@@ -35,12 +40,30 @@ public final class TopReviewsPerProduct implements TableFunction {
   @Override
   public String description() {
     return "The first 3 rows per product of a TABLE(product_id int, review_id int, rating int, "
-        + "review string) partitioned by product_id and ordered as wanted.";
+        + "review string) partitioned by product_id and ordered as wanted.\n"
+        + "SELECT * FROM top_reviews_per_product(TABLE(reviews) PARTITION BY (product_id) "
+        + "ORDER BY (rating DESC, review_id))";
   }
 
   @Override
   public String resultSchema() {
     return "product_id int, review_id int, rating int, review string";
+  }
+
+  /**
+   * The top rows are per product and in the call's order: without PARTITION BY product_id they
+   * would be three rows overall, without ORDER BY three arbitrary ones.
+   */
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, USAGE, "product_id", "int", "review_id", "int", "rating", "int",
+        "review", "string");
+    Calls.requirePartitionBy(call, USAGE, "product_id");
+    if (call.orderBy().isEmpty()) {
+      throw new InvalidCallException("it keeps the first " + TOP_K + " reviews of each product "
+          + "in the order the call gives, so the call needs an ORDER BY: " + USAGE);
+    }
+    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

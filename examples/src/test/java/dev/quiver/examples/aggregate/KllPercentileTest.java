@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +45,20 @@ class KllPercentileTest extends QuiverSession {
     assertNull(row.get(1));
   }
 
+  /** A fraction out of range or given by a column fails at analysis, before any task runs. */
   @Test
-  void fractionOutOfRangeNamesTheFunction() {
-    String message = failureOf(() -> spark().sql(
-        "SELECT kll_percentile(id, 1.5) FROM range(10)").collectAsList());
-    assertTrue(message.contains("Quiver function 'kll_percentile' failed in update: "
-        + "IllegalArgumentException: the fraction must be between 0 and 1, got 1.5"), message);
+  void theFractionIsCheckedAtAnalysis() {
+    AnalysisException range = analysisError("SELECT kll_percentile(id, 1.5) FROM range(10)",
+        "QUIVER_INVALID_CALL", "42K09");
+    assertTrue(range.getMessage().contains("Invalid call of Quiver function `kll_percentile`: "
+        + "argument 2: the fraction must be a number between 0 and 1, got 1.5"),
+        range.getMessage());
+    analysisError("SELECT kll_percentile(id, null) FROM range(10)", "QUIVER_INVALID_CALL",
+        "42K09");
+    AnalysisException column = analysisError("SELECT kll_percentile(id, id / 10) FROM range(10)",
+        "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", "42K09");
+    assertTrue(column.getMessage().contains("kll_percentile"), column.getMessage());
+    assertEquals(1, spark().sql("SELECT kll_percentile(id, 0.5 + 0.25) FROM range(10)")
+        .collectAsList().size());
   }
 }

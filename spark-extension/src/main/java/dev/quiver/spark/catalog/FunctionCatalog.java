@@ -225,12 +225,28 @@ public final class FunctionCatalog {
   private static ExpressionInfo info(FunctionKind kind, FunctionHandle handle) {
     String description = handle.prototype().description();
     String usage = "_FUNC_ - Quiver " + kind.label() + " function: " + kind.signature(handle);
-    String extended = "";
+    String examples = "";
     if (description != null && !description.isBlank()) {
-      usage = usage + "\n" + description.strip();
+      String[] lines = description.strip().split("\n", 2);
+      usage = usage + "\n" + lines[0].strip();
+      if (lines.length > 1 && !lines[1].isBlank()) {
+        examples = examples(lines[1]);
+      }
     }
-    return new ExpressionInfo(handle.className(), null, handle.name(), usage, extended, "", "",
+    return new ExpressionInfo(handle.className(), null, handle.name(), usage, "", examples, "",
         "", "", "", "java_udf");
+  }
+
+  /**
+   * The description's lines after the summary, in the layout Spark's own functions use, so that
+   * {@code DESCRIBE FUNCTION EXTENDED} prints them under "Examples:".
+   */
+  private static String examples(String text) {
+    StringBuilder out = new StringBuilder("\n    Examples:\n");
+    for (String line : text.strip().split("\n")) {
+      out.append("      ").append(line.stripTrailing()).append('\n');
+    }
+    return out.append("  ").toString();
   }
 
   private static String validName(QuiverFunction function) {

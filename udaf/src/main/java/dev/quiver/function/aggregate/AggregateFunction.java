@@ -156,6 +156,22 @@ public interface AggregateFunction<S> extends QuiverFunction {
   }
 
   /**
+   * The positions (from 0) of the arguments that must be constants, such as a percentile's
+   * fraction. A call passing anything else there fails at analysis with Spark's
+   * {@code DATATYPE_MISMATCH.NON_FOLDABLE_INPUT}; empty by default.
+   */
+  default List<Integer> constantArguments() {
+    return List.of();
+  }
+
+  /**
+   * Checks the value of a constant argument (one of {@link #constantArguments}) at analysis,
+   * before any task runs: throw a {@code dev.quiver.function.InvalidCallException} to reject the
+   * call. Values are Java values: boxed numbers, {@code String}, {@code BigDecimal}, or null.
+   */
+  default void checkConstantArgument(int position, Object value) {}
+
+  /**
    * Whether two states of one group can be combined with {@link #merge}; {@code true} by default.
    * See "Functions that cannot merge" above.
    */

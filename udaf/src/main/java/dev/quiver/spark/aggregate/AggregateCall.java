@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.QuiverMemory;
@@ -143,7 +144,11 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    return ArgumentTypes.check(name(), inputTypes(), children);
+    TypeCheckResult types = ArgumentTypes.check(name(), inputTypes(), children);
+    if (types.isFailure()) {
+      return types;
+    }
+    return ConstantArguments.check(name(), (AggregateFunction<?>) function.prototype(), children);
   }
 
   // ---- the aggregation buffer, for Spark's operators
@@ -171,7 +176,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     if (buffer.rows == null) {
       buffer.rows = new ArrayList<>();
     }
-    buffer.rows.add(t.arguments.apply(input).copy());
+    buffer.rows.add(t.arguments().apply(input).copy());
     if (mergeable && buffer.rows.size() >= t.rowsPerGroup) {
       flush(buffer);
     }
@@ -283,7 +288,9 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   private static final class TaskRows {
     final long attempt;
     final TaskAggregate function;
-    final UnsafeProjection arguments;
+    private final Seq<Expression> children;
+    private final int partition;
+    private UnsafeProjection arguments;
     final RowBatchWriter writer;
     final int batchSize;
     /**
@@ -295,14 +302,27 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     TaskRows(AggregateCall call, TaskContext context) {
       this.function = TaskAggregate.open(call, context);
       this.attempt = context.taskAttemptId();
-      // The children are bound to the operator's input by the time rows arrive.
-      this.arguments = UnsafeProjection.create(call.children);
+      this.children = call.children;
+      this.partition = context.partitionId();
       this.batchSize = QuiverConf.batchSize();
       this.rowsPerGroup = Math.min(batchSize, 1024);
       this.writer = new RowBatchWriter(function.argumentSchema(), function.timeZone(),
           QuiverMemory.taskAllocator(context));
       // Runs before the function's own listener: the batch is closed before the leak check.
       context.addTaskCompletionListener(new TaskCompletion(writer::close));
+    }
+
+    /**
+     * Built on the first input row: only the phases that read input rows have their children
+     * bound to the operator's input. The merge and final phases see this call with its children
+     * unbound, and a projection of those would fail to compile (and be logged) in every task.
+     */
+    UnsafeProjection arguments() {
+      if (arguments == null) {
+        arguments = UnsafeProjection.create(children);
+        arguments.initialize(partition);
+      }
+      return arguments;
     }
 
     void update(Object state, List<UnsafeRow> rows) {

@@ -26,6 +26,8 @@ public final class AnalyzeArguments {
   private final Map<String, String> tableColumns;
   private final String tableSchema;
   private final boolean partitioned;
+  private final List<String> partitionBy;
+  private final List<String> orderBy;
   private final Arguments arguments;
 
   /**
@@ -38,6 +40,18 @@ public final class AnalyzeArguments {
    */
   public AnalyzeArguments(String functionName, Map<String, String> tableColumns,
       String tableSchema, boolean partitioned, Arguments arguments) {
+    this(functionName, tableColumns, tableSchema, partitioned, List.of(), List.of(), arguments);
+  }
+
+  /**
+   * @param partitionBy the call's PARTITION BY keys as SQL
+   * @param orderBy the call's ORDER BY as SQL sort expressions
+   */
+  public AnalyzeArguments(String functionName, Map<String, String> tableColumns,
+      String tableSchema, boolean partitioned, List<String> partitionBy, List<String> orderBy,
+      Arguments arguments) {
+    this.partitionBy = List.copyOf(partitionBy);
+    this.orderBy = List.copyOf(orderBy);
     this.functionName = functionName;
     this.tableColumns = tableColumns == null ? null
         : Collections.unmodifiableMap(new LinkedHashMap<>(tableColumns));
@@ -92,6 +106,64 @@ public final class AnalyzeArguments {
    */
   public boolean partitioned() {
     return partitioned;
+  }
+
+  /**
+   * The call's PARTITION BY keys as SQL, for example {@code [user_id]} or {@code [(k % 2)]};
+   * empty without PARTITION BY. A function whose result is only right per group checks here
+   * that the call groups by what it needs.
+   */
+  public List<String> partitionBy() {
+    return partitionBy;
+  }
+
+  /**
+   * The call's ORDER BY as SQL sort expressions, for example {@code [ts ASC NULLS FIRST]}; empty
+   * without ORDER BY.
+   */
+  public List<String> orderBy() {
+    return orderBy;
+  }
+
+  /**
+   * Whether the call's PARTITION BY keys are exactly these columns, in any order; names are
+   * compared ignoring case and qualifiers ({@code t.user_id} is {@code user_id}).
+   */
+  public boolean partitionedBy(String... columns) {
+    if (partitionBy.size() != columns.length) {
+      return false;
+    }
+    List<String> keys = new ArrayList<>();
+    for (String key : partitionBy) {
+      keys.add(columnName(key));
+    }
+    for (String column : columns) {
+      if (!keys.remove(column.toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the call's first ORDER BY key is this column, ascending. */
+  public boolean orderedBy(String column) {
+    if (orderBy.isEmpty()) {
+      return false;
+    }
+    String first = orderBy.get(0);
+    int space = first.indexOf(' ');
+    return space > 0 && first.substring(space + 1).startsWith("ASC")
+        && columnName(first.substring(0, space)).equals(column.toLowerCase(Locale.ROOT));
+  }
+
+  /** The column a key names, lower case, or its SQL unchanged when it is an expression. */
+  private static String columnName(String sql) {
+    String name = sql.strip();
+    int dot = name.lastIndexOf('.');
+    if (dot >= 0 && !name.contains("(")) {
+      name = name.substring(dot + 1);
+    }
+    return name.replace("`", "").toLowerCase(Locale.ROOT);
   }
 
   /** The scalar arguments; {@link Arguments#isConstant} tells which values are known. */

@@ -4,6 +4,8 @@ import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.function.InvalidCallException;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.NamedArguments;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -23,6 +27,7 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.catalyst.plans.logical.Generate;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -118,7 +123,12 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     AnalyzeResult analyzed;
     try {
       analyzed = function.analyze(
-          new AnalyzeArguments(name, columns, tableDdl, partitioned, known.build()));
+          new AnalyzeArguments(name, columns, tableDdl, partitioned,
+              table == null ? List.of() : sqlOf(Scala.list(table.partitionByExpressions())),
+              table == null ? List.of() : sqlOf(Scala.list(table.orderByExpressions())),
+              known.build()));
+    } catch (InvalidCallException e) {
+      throw QuiverErrors.raise(QuiverErrors.invalidCall(name, e.getMessage()));
     } catch (Throwable e) {
       throw QuiverException.functionFailed(name, "analyze", e);
     }
@@ -173,8 +183,61 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
       }
     }
     List<Expression> constants = new ArrayList<>(scalars);
+    LogicalPlan input = projectKeys(table.plan(), partitionBy, orderBy);
     return new TableFunctionCall(handle, Scala.seq(constants), Scala.seq(argumentNames),
-        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output), table.plan());
+        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output),
+        table.plan().output(), input);
+  }
+
+  /**
+   * Keys that are not columns of the TABLE argument are computed once per row by a projection
+   * below the call, as Spark does for Python UDTFs, and replaced by references to its columns:
+   * the shuffle, the sort and the grouping then agree on a non-deterministic key such as
+   * {@code rand(42)}, and Spark's own rules extract what the projection holds (Quiver scalar
+   * calls, non-deterministic expressions). The function still receives only the TABLE's columns.
+   */
+  private static LogicalPlan projectKeys(LogicalPlan plan, List<Expression> partitionBy,
+      List<SortOrder> orderBy) {
+    List<NamedExpression> projection = new ArrayList<>(Scala.list(plan.output()));
+    int columns = projection.size();
+    for (int i = 0; i < partitionBy.size(); i++) {
+      partitionBy.set(i, keyColumn(partitionBy.get(i), "partition_by_" + i, projection));
+    }
+    for (int i = 0; i < orderBy.size(); i++) {
+      SortOrder order = orderBy.get(i);
+      Expression key = keyColumn(order.child(), "order_by_" + i, projection);
+      if (key != order.child()) {
+        orderBy.set(i, new SortOrder(key, order.direction(), order.nullOrdering(),
+            order.sameOrderExpressions()));
+      }
+    }
+    return projection.size() == columns ? plan : new Project(Scala.seq(projection), plan);
+  }
+
+  private static Expression keyColumn(Expression key, String name,
+      List<NamedExpression> projection) {
+    if (key instanceof Attribute) {
+      return key;
+    }
+    // Resolved by name once the key is: a name no TABLE argument is expected to have.
+    String column = "__quiver_" + name;
+    projection.add(new Alias(key, column, NamedExpression.newExprId(), Scala.seq(),
+        Option.empty(), Scala.seq()));
+    return UnresolvedAttribute.quoted(column);
+  }
+
+  private static List<String> sqlOf(List<? extends Expression> expressions) {
+    List<String> sql = new ArrayList<>();
+    for (Expression e : expressions) {
+      String text;
+      try {
+        text = e.sql();
+      } catch (RuntimeException unresolvable) { // some unresolved expressions have no SQL yet
+        text = e.toString();
+      }
+      sql.add(text);
+    }
+    return sql;
   }
 
   /**

@@ -32,11 +32,19 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
   private final Seq<SortOrder> orderBy;
   private final boolean singlePartition;
   private final Seq<Attribute> resultAttributes;
+  private final Seq<Attribute> tableColumns;
 
+  /**
+   * {@code tableColumns} are the TABLE argument's columns, the only ones the function receives:
+   * rules that later compute keys below this node (a Quiver scalar call in PARTITION BY) widen
+   * the child's output with columns the function must not see.
+   */
   public TableFunctionCall(FunctionHandle function, Seq<Expression> arguments,
       Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition, Seq<Attribute> resultAttributes, LogicalPlan child) {
+      boolean singlePartition, Seq<Attribute> resultAttributes, Seq<Attribute> tableColumns,
+      LogicalPlan child) {
     super(child);
+    this.tableColumns = tableColumns;
     this.function = function;
     this.arguments = arguments;
     this.argumentNames = argumentNames;
@@ -74,16 +82,20 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
     return resultAttributes;
   }
 
+  public Seq<Attribute> tableColumns() {
+    return tableColumns;
+  }
+
   @Override
   protected Object[] constructorArgs() {
     return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, child()};
+        singlePartition, resultAttributes, tableColumns, child()};
   }
 
   @Override
   protected LogicalPlan withNewChild(LogicalPlan newChild) {
     return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, newChild);
+        singlePartition, resultAttributes, tableColumns, newChild);
   }
 
   @Override
@@ -93,7 +105,17 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
       fresh.add(a.withExprId(NamedExpression.newExprId()));
     }
     return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, Scala.seq(fresh), child());
+        singlePartition, Scala.seq(fresh), tableColumns, child());
+  }
+
+  /**
+   * A non-deterministic function makes its call non-deterministic, as rand() does its
+   * projection: a CTE referring to it twice is not inlined (so it runs once), and Spark rejects
+   * it as a LATERAL subquery over many rows.
+   */
+  @Override
+  public boolean deterministic() {
+    return function.prototype().isDeterministic() && super.deterministic();
   }
 
   @Override
@@ -106,10 +128,10 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
     return Scala.attributeSet(resultAttributes);
   }
 
-  /** Every input column: the function receives them all, so none may be pruned. */
+  /** Every column of the TABLE argument: the function receives them all, so none may be pruned. */
   @Override
   public AttributeSet references() {
-    List<Expression> used = new ArrayList<>(Scala.list(child().output()));
+    List<Expression> used = new ArrayList<>(Scala.list(tableColumns));
     used.addAll(Scala.list(partitionBy));
     used.addAll(Scala.list(orderBy));
     used.addAll(Scala.list(arguments));

@@ -21,6 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.Ascending$;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.plans.physical.AllTuples$;
 import org.apache.spark.sql.catalyst.plans.physical.ClusteredDistribution;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
@@ -58,11 +59,14 @@ public final class TableFunctionExec extends QuiverExecNode {
   private final Seq<SortOrder> orderBy;
   private final boolean singlePartition;
   private final Seq<Attribute> resultAttributes;
+  private final Seq<Attribute> tableColumns;
 
   public TableFunctionExec(FunctionHandle function, Seq<Expression> arguments,
       Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition, Seq<Attribute> resultAttributes, SparkPlan child) {
+      boolean singlePartition, Seq<Attribute> resultAttributes, Seq<Attribute> tableColumns,
+      SparkPlan child) {
     super(child);
+    this.tableColumns = tableColumns;
     this.function = function;
     this.arguments = arguments;
     this.argumentNames = argumentNames;
@@ -75,13 +79,13 @@ public final class TableFunctionExec extends QuiverExecNode {
   @Override
   protected Object[] constructorArgs() {
     return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, child()};
+        singlePartition, resultAttributes, tableColumns, child()};
   }
 
   @Override
   protected SparkPlan withNewChild(SparkPlan newChild) {
     return new TableFunctionExec(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, newChild);
+        singlePartition, resultAttributes, tableColumns, newChild);
   }
 
   @Override
@@ -163,7 +167,8 @@ public final class TableFunctionExec extends QuiverExecNode {
   public RDD<InternalRow> doExecute() {
     String timeZone = SQLConf.get().sessionLocalTimeZone();
     Evaluation evaluation = new Evaluation(function, arguments, argumentNames, partitionBy,
-        child().output(), schemaOf(resultAttributes), timeZone, QuiverConf.batchSize(),
+        child().output(), tableColumns, schemaOf(resultAttributes), timeZone,
+        QuiverConf.batchSize(),
         metrics().apply("numInputRows"), metrics().apply("numOutputRows"),
         metrics().apply("numBatches"), metrics().apply("functionTime"),
         metrics().apply("numGroups"));
@@ -207,6 +212,7 @@ public final class TableFunctionExec extends QuiverExecNode {
     final Seq<String> argumentNames;
     final Seq<Expression> partitionBy;
     final Seq<Attribute> input;
+    final Seq<Attribute> tableColumns;
     final StructType resultType;
     final String timeZone;
     final int batchSize;
@@ -217,7 +223,8 @@ public final class TableFunctionExec extends QuiverExecNode {
     final SQLMetric groups;
 
     Evaluation(FunctionHandle function, Seq<Expression> arguments, Seq<String> argumentNames,
-        Seq<Expression> partitionBy, Seq<Attribute> input, StructType resultType,
+        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns,
+        StructType resultType,
         String timeZone, int batchSize, SQLMetric inputRows, SQLMetric outputRows,
         SQLMetric batches, SQLMetric functionTime, SQLMetric groups) {
       this.function = function;
@@ -225,6 +232,7 @@ public final class TableFunctionExec extends QuiverExecNode {
       this.argumentNames = argumentNames;
       this.partitionBy = partitionBy;
       this.input = input;
+      this.tableColumns = tableColumns;
       this.resultType = resultType;
       this.timeZone = timeZone;
       this.batchSize = batchSize;
@@ -252,6 +260,8 @@ public final class TableFunctionExec extends QuiverExecNode {
     private final TaskContext task;
     private final Arguments arguments;
     private final RowBatchWriter writer;
+    /** The TABLE argument's columns out of the child's rows; null when they are all it has. */
+    private final UnsafeProjection tableRow;
     private final RowEmitter emitter;
     private final StreamedCalls calls;
     private final FunctionInstances<TableFunction> instances;
@@ -270,8 +280,11 @@ public final class TableFunctionExec extends QuiverExecNode {
       } else {
         this.keyedGroups = groupsOf(rows, plan.partitionBy, plan.input);
       }
-      this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.input), plan.timeZone,
-          QuiverMemory.taskAllocator(task));
+      this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.tableColumns),
+          plan.timeZone, QuiverMemory.taskAllocator(task));
+      this.tableRow = plan.tableColumns.equals(plan.input) ? null
+          : UnsafeProjection.create(
+              Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))), plan.input);
       this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
       this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
           plan.outputRows);
@@ -336,7 +349,8 @@ public final class TableFunctionExec extends QuiverExecNode {
       writer.reset();
       int rows = 0;
       while (rows < plan.batchSize && group.hasNext()) {
-        writer.write(group.next());
+        InternalRow row = group.next();
+        writer.write(tableRow == null ? row : tableRow.apply(row));
         rows++;
       }
       VectorSchemaRoot batch = writer.finish();

@@ -14,7 +14,7 @@ public final class TableFunctionStrategy extends SparkStrategy {
     if (plan instanceof TableFunctionCall call) {
       return Scala.seq(new TableFunctionExec(call.function(), call.arguments(),
           call.argumentNames(), call.partitionBy(), call.orderBy(), call.singlePartition(),
-          call.resultAttributes(), planLater(call.child())));
+          call.resultAttributes(), call.tableColumns(), planLater(call.child())));
     }
     if (plan instanceof Generate generate
         && generate.generator() instanceof TableFunctionGenerator generator) {
