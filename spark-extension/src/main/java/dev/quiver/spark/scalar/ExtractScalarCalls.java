@@ -39,9 +39,7 @@ import scala.collection.immutable.Seq;
  *
  * <p>Unlike {@code ExtractPythonUDFs}, a call inside a conditional ({@code CASE WHEN}, {@code IF},
  * {@code COALESCE}, {@code AND}, {@code OR}, ...) keeps its short-circuit: it carries a guard,
- * and is evaluated only on the rows where the guard holds (see {@link CallGuards}). A call in a
- * grouping key is evaluated on every row: it is moved below the aggregate without its
- * conditional.
+ * and is evaluated only on the rows where the guard holds (see {@link CallGuards}).
  */
 public final class ExtractScalarCalls extends Rule<LogicalPlan> {
 
@@ -216,7 +214,10 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
         || Transforms.exists(e, inner -> belongsToAggregate(inner, agg))));
   }
 
-  /** {@code GROUP BY f(x)}: evaluate the call in a projection below the aggregate. */
+  /**
+   * {@code GROUP BY f(x)}: evaluate the key in a projection below the aggregate. The whole key is
+   * moved, not only its calls, so that a call inside a conditional of the key keeps its guard.
+   */
   private static LogicalPlan groupingCallsBelow(LogicalPlan node) {
     if (!(node instanceof Aggregate agg)
         || !agg.groupingExpressions().exists(ExtractScalarCalls::hasCall)) {
@@ -225,23 +226,21 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
     Map<Expression, Attribute> keys = new LinkedHashMap<>();
     List<NamedExpression> below = new ArrayList<>();
     for (Expression grouping : Scala.list(agg.groupingExpressions())) {
-      List<ScalarCall> calls = new ArrayList<>();
-      collectInnermost(grouping, calls);
-      for (ScalarCall call : calls) {
-        // Grouping keys are deterministic: the analyzer pulls anything else out beforehand.
-        if (!keys.containsKey(call.canonicalized())) {
-          Alias alias = alias(call, "group_" + call.name());
-          below.add(alias);
-          keys.put(call.canonicalized(), alias.toAttribute());
-        }
+      // Grouping keys are deterministic: the analyzer pulls anything else out beforehand.
+      if (hasCall(grouping) && !keys.containsKey(grouping.canonicalized())) {
+        List<ScalarCall> calls = new ArrayList<>();
+        collectInnermost(grouping, calls);
+        Alias alias = alias(grouping, "group_" + calls.get(0).name());
+        below.add(alias);
+        keys.put(grouping.canonicalized(), alias.toAttribute());
       }
     }
     below.addAll(new ArrayList<NamedExpression>(Scala.list(agg.child().output())));
     LogicalPlan rewritten = agg.withNewChildren(Scala.seq(new Project(Scala.seq(below),
         agg.child())));
     return rewritten.transformExpressions(Transforms.everywhere(e -> {
-      if (e instanceof ScalarCall call && call.deterministic()) {
-        Attribute key = keys.get(call.canonicalized());
+      if (e.deterministic() && hasCall(e)) {
+        Attribute key = keys.get(e.canonicalized());
         return key != null ? key : e;
       }
       return e;

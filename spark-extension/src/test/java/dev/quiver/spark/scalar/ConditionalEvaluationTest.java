@@ -138,6 +138,21 @@ class ConditionalEvaluationTest extends QuiverSession {
   }
 
   @Test
+  void groupingKeys() {
+    for (String view : VIEWS) {
+      String byKey = "SELECT %1$s AS k, %1$s + 1 AS k1, count(*) FROM " + view
+          + " GROUP BY %1$s ORDER BY k";
+      assertEquals(
+          strings(spark().sql(String.format(byKey, "CASE WHEN x <> 0 THEN 1D / x END"))),
+          strings(spark().sql(String.format(byKey, "CASE WHEN x <> 0 THEN inverse(x) END"))));
+      String byOrdinal = "SELECT IF(x = 0, 0.0, %s) AS k, count(*) FROM " + view
+          + " GROUP BY 1 ORDER BY k";
+      assertEquals(strings(spark().sql(String.format(byOrdinal, "1D / x"))),
+          strings(spark().sql(String.format(byOrdinal, "inverse(x)"))));
+    }
+  }
+
+  @Test
   void computedArgumentsOnlyOnGuardedRows() {
     // 100 DIV 0 fails under ANSI: the argument is computed on the guarded rows only.
     same("IF(x <> 0, inverse(100 DIV x), 0.0)", "IF(x <> 0, 1D / (100 DIV x), 0.0)");
