@@ -17,11 +17,29 @@ import scala.collection.immutable.Seq;
 public final class EvalScalar extends QuiverLogicalNode {
   private final Seq<ScalarCall> calls;
   private final Seq<Attribute> resultAttributes;
+  private final Seq<Expression> guards;
+  private final Seq<String> guardNotes;
 
-  public EvalScalar(Seq<ScalarCall> calls, Seq<Attribute> resultAttributes, LogicalPlan child) {
+  /**
+   * @param guards for each call, the condition on the child's rows under which its value is
+   *     needed; {@code true} for every row
+   * @param guardNotes for each call, why its guard is wider than its conditional needs, or ""
+   */
+  public EvalScalar(Seq<ScalarCall> calls, Seq<Attribute> resultAttributes,
+      Seq<Expression> guards, Seq<String> guardNotes, LogicalPlan child) {
     super(child);
     this.calls = calls;
     this.resultAttributes = resultAttributes;
+    this.guards = guards;
+    this.guardNotes = guardNotes;
+  }
+
+  public Seq<Expression> guards() {
+    return guards;
+  }
+
+  public Seq<String> guardNotes() {
+    return guardNotes;
   }
 
   public Seq<ScalarCall> calls() {
@@ -34,12 +52,12 @@ public final class EvalScalar extends QuiverLogicalNode {
 
   @Override
   protected Object[] constructorArgs() {
-    return new Object[] {calls, resultAttributes, child()};
+    return new Object[] {calls, resultAttributes, guards, guardNotes, child()};
   }
 
   @Override
   protected LogicalPlan withNewChild(LogicalPlan newChild) {
-    return new EvalScalar(calls, resultAttributes, newChild);
+    return new EvalScalar(calls, resultAttributes, guards, guardNotes, newChild);
   }
 
   @Override
@@ -54,6 +72,6 @@ public final class EvalScalar extends QuiverLogicalNode {
 
   @Override
   public AttributeSet references() {
-    return Scala.attributeSet(calls);
+    return Scala.attributeSet(calls).$plus$plus(Scala.attributeSet(guards));
   }
 }

@@ -6,6 +6,9 @@ import dev.quiver.spark.catalyst.Transforms;
 
 import dev.quiver.spark.QuiverException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
@@ -32,6 +36,10 @@ import scala.collection.immutable.Seq;
  * <p>Calls nested in calls are evaluated innermost first, each level in its own operator. Calls
  * over aggregate results ({@code f(sum(x))}) are evaluated in a projection above the aggregate;
  * calls in grouping keys in a projection below it.
+ *
+ * <p>Unlike {@code ExtractPythonUDFs}, a call inside a conditional ({@code CASE WHEN}, {@code IF},
+ * {@code COALESCE}, {@code AND}, {@code OR}, ...) keeps its short-circuit: it carries a guard,
+ * and is evaluated only on the rows where the guard holds (see {@link CallGuards}).
  */
 public final class ExtractScalarCalls extends Rule<LogicalPlan> {
 
@@ -63,11 +71,11 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
     return false;
   }
 
-  private static boolean isCall(Expression e) {
+  static boolean isCall(Expression e) {
     return e instanceof ScalarCall;
   }
 
-  private static boolean hasCall(Expression e) {
+  static boolean hasCall(Expression e) {
     return Transforms.exists(e, ExtractScalarCalls::isCall);
   }
 
@@ -89,41 +97,62 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
   }
 
   private LogicalPlan extract(LogicalPlan plan) {
-    List<ScalarCall> found = new ArrayList<>();
+    List<CallGuards.Occurrence> found = new ArrayList<>();
     for (Expression e : Scala.list(plan.expressions())) {
-      collectInnermost(e, found);
+      found.addAll(CallGuards.innermost(e));
     }
     Map<Expression, ScalarCall> distinct = new LinkedHashMap<>();
-    for (ScalarCall call : found) {
+    Map<Expression, List<List<Expression>>> paths = new HashMap<>();
+    Set<Expression> waiting = new HashSet<>();
+    for (CallGuards.Occurrence occurrence : found) {
+      ScalarCall call = occurrence.call();
       if (call.references().subsetOf(plan.inputSet())) {
         distinct.putIfAbsent(key(call), call);
+        paths.computeIfAbsent(key(call), k -> new ArrayList<>()).add(occurrence.conditions());
+        if (occurrence.dependsOnCalls()) {
+          waiting.add(key(call));
+        }
       }
     }
     if (distinct.isEmpty()) {
-      for (ScalarCall call : found) {
+      for (CallGuards.Occurrence occurrence : found) {
+        ScalarCall call = occurrence.call();
         throw new QuiverException("Quiver function '" + call.name() + "' is called on columns "
             + "that no single input of " + plan.nodeName() + " provides (" + call.sql()
             + "). Compute it in a projection of one side first, for example in a subquery.");
       }
       return plan;
     }
+    // A call behind a condition that calls a Quiver function waits until that call is a column;
+    // all of its places wait, since one evaluation serves them all. The first call in
+    // evaluation order never waits, so a level with calls always extracts some.
+    if (!waiting.containsAll(distinct.keySet())) {
+      distinct.keySet().removeAll(waiting);
+    }
     Map<Expression, Attribute> results = new LinkedHashMap<>();
     List<LogicalPlan> newChildren = new ArrayList<>();
     for (LogicalPlan child : Scala.list(plan.children())) {
       List<ScalarCall> here = new ArrayList<>();
       List<Attribute> attributes = new ArrayList<>();
+      List<Expression> guards = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
       for (Map.Entry<Expression, ScalarCall> entry : distinct.entrySet()) {
         ScalarCall call = entry.getValue();
         if (call.references().subsetOf(child.outputSet()) && !results.containsKey(entry.getKey())) {
+          CallGuards.Guard guard = CallGuards.guard(paths.get(entry.getKey()), child.outputSet());
+          // Rows the guard excludes get null, whatever the function declares.
           Attribute attribute = new AttributeReference(call.name(), call.dataType(),
-              call.nullable(), Metadata.empty(), NamedExpression.newExprId(), Scala.seq());
+              call.nullable() || guard.condition() != null, Metadata.empty(),
+              NamedExpression.newExprId(), Scala.seq());
           here.add(call);
           attributes.add(attribute);
+          guards.add(guard.condition() == null ? Literal.TrueLiteral() : guard.condition());
+          notes.add(guard.note() == null ? "" : guard.note());
           results.put(entry.getKey(), attribute);
         }
       }
-      newChildren.add(here.isEmpty() ? child
-          : new EvalScalar(Scala.seq(here), Scala.seq(attributes), child));
+      newChildren.add(here.isEmpty() ? child : new EvalScalar(Scala.seq(here),
+          Scala.seq(attributes), Scala.seq(guards), Scala.seq(notes), child));
     }
     for (Map.Entry<Expression, ScalarCall> entry : distinct.entrySet()) {
       if (!results.containsKey(entry.getKey())) {
@@ -185,7 +214,10 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
         || Transforms.exists(e, inner -> belongsToAggregate(inner, agg))));
   }
 
-  /** {@code GROUP BY f(x)}: evaluate the call in a projection below the aggregate. */
+  /**
+   * {@code GROUP BY f(x)}: evaluate the key in a projection below the aggregate. The whole key is
+   * moved, not only its calls, so that a call inside a conditional of the key keeps its guard.
+   */
   private static LogicalPlan groupingCallsBelow(LogicalPlan node) {
     if (!(node instanceof Aggregate agg)
         || !agg.groupingExpressions().exists(ExtractScalarCalls::hasCall)) {
@@ -194,23 +226,21 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
     Map<Expression, Attribute> keys = new LinkedHashMap<>();
     List<NamedExpression> below = new ArrayList<>();
     for (Expression grouping : Scala.list(agg.groupingExpressions())) {
-      List<ScalarCall> calls = new ArrayList<>();
-      collectInnermost(grouping, calls);
-      for (ScalarCall call : calls) {
-        // Grouping keys are deterministic: the analyzer pulls anything else out beforehand.
-        if (!keys.containsKey(call.canonicalized())) {
-          Alias alias = alias(call, "group_" + call.name());
-          below.add(alias);
-          keys.put(call.canonicalized(), alias.toAttribute());
-        }
+      // Grouping keys are deterministic: the analyzer pulls anything else out beforehand.
+      if (hasCall(grouping) && !keys.containsKey(grouping.canonicalized())) {
+        List<ScalarCall> calls = new ArrayList<>();
+        collectInnermost(grouping, calls);
+        Alias alias = alias(grouping, "group_" + calls.get(0).name());
+        below.add(alias);
+        keys.put(grouping.canonicalized(), alias.toAttribute());
       }
     }
     below.addAll(new ArrayList<NamedExpression>(Scala.list(agg.child().output())));
     LogicalPlan rewritten = agg.withNewChildren(Scala.seq(new Project(Scala.seq(below),
         agg.child())));
     return rewritten.transformExpressions(Transforms.everywhere(e -> {
-      if (e instanceof ScalarCall call && call.deterministic()) {
-        Attribute key = keys.get(call.canonicalized());
+      if (e.deterministic() && hasCall(e)) {
+        Attribute key = keys.get(e.canonicalized());
         return key != null ? key : e;
       }
       return e;

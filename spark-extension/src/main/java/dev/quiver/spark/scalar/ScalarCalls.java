@@ -27,7 +27,7 @@ import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * The calls of one task: their functions, the reusable argument batch, and the results of the
+ * The calls of one task that share a guard (see {@link CallGroup}): their functions, the reusable argument batch, and the results of the
  * current batch, which stay valid until the next batch is evaluated.
  *
  * <p>Arguments are lent to functions, never given: a function that closes, resets or reallocates
@@ -39,7 +39,7 @@ final class ScalarCalls implements AutoCloseable {
   /** Rows the off-heap result vectors hold at first; they grow with the batches they receive. */
   private static final int INITIAL_ROWS = 1024;
 
-  private final ScalarEvalExec.Evaluation plan;
+  private final CallGroup plan;
   private final TaskContext task;
   private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
   private final RowBatchWriter writer;
@@ -53,7 +53,7 @@ final class ScalarCalls implements AutoCloseable {
   private final List<Field> resultFields;
   private boolean closed;
 
-  ScalarCalls(ScalarEvalExec.Evaluation plan, TaskContext task) {
+  ScalarCalls(CallGroup plan, TaskContext task) {
     this.plan = plan;
     this.task = task;
     this.results = new FieldVector[plan.functions.length];
@@ -145,9 +145,6 @@ final class ScalarCalls implements AutoCloseable {
         columns[c] = new ArrowColumnVector(result);
       }
     }
-    plan.inputRows.add(rows);
-    plan.outputRows.add(rows);
-    plan.batches.add(1);
     return columns;
   }
 
@@ -243,8 +240,4 @@ final class ScalarCalls implements AutoCloseable {
     }
   }
 
-  /** Stops between batches when the task was cancelled; sources such as range() never check. */
-  void checkInterrupted() {
-    task.killTaskIfInterrupted();
-  }
 }

@@ -4,7 +4,6 @@ import dev.quiver.spark.execution.PartitionFunction;
 
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.ColumnCopy;
-import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
 import java.util.ArrayList;
@@ -16,17 +15,14 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
@@ -46,29 +42,38 @@ import scala.runtime.AbstractFunction1;
 public final class ScalarEvalExec extends QuiverExecNode {
   private final Seq<ScalarCall> calls;
   private final Seq<Attribute> resultAttributes;
+  private final Seq<Expression> guards;
+  private final Seq<String> guardNotes;
   private final Seq<NamedExpression> projectList;
 
   /**
+   * @param guards for each call, the condition on the child's rows under which it is evaluated
+   *     ({@code true}: every row); see {@link CallGuards}
+   * @param guardNotes for each call, why it runs on more rows than its conditional needs, or ""
    * @param projectList what the operator outputs, over the child's columns and the results: the
    *     child's columns followed by the results, or the list of a projection above that the
    *     planner fused in, so that columns nobody reads are neither buffered nor copied
    */
   public ScalarEvalExec(Seq<ScalarCall> calls, Seq<Attribute> resultAttributes,
-      Seq<NamedExpression> projectList, SparkPlan child) {
+      Seq<Expression> guards, Seq<String> guardNotes, Seq<NamedExpression> projectList,
+      SparkPlan child) {
     super(child);
     this.calls = calls;
     this.resultAttributes = resultAttributes;
+    this.guards = guards;
+    this.guardNotes = guardNotes;
     this.projectList = projectList;
   }
 
   @Override
   protected Object[] constructorArgs() {
-    return new Object[] {calls, resultAttributes, projectList, child()};
+    return new Object[] {calls, resultAttributes, guards, guardNotes, projectList, child()};
   }
 
   @Override
   protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new ScalarEvalExec(calls, resultAttributes, projectList, newChild);
+    return new ScalarEvalExec(calls, resultAttributes, guards, guardNotes, projectList,
+        newChild);
   }
 
   @Override
@@ -92,7 +97,19 @@ public final class ScalarEvalExec extends QuiverExecNode {
 
   @Override
   public String simpleString(int maxFields) {
-    return nodeName() + " " + Scala.list(calls) + ", " + Scala.list(resultAttributes);
+    List<ScalarCall> callList = Scala.list(calls);
+    List<Expression> guardList = Scala.list(guards);
+    List<String> notes = Scala.list(guardNotes);
+    List<String> shown = new ArrayList<>();
+    for (int c = 0; c < callList.size(); c++) {
+      Expression guard = guardList.get(c);
+      String call = callList.get(c).toString();
+      if (!(guard instanceof Literal literal && Boolean.TRUE.equals(literal.value()))) {
+        call += " WHEN " + guard;
+      }
+      shown.add(notes.get(c).isEmpty() ? call : call + " (" + notes.get(c) + ")");
+    }
+    return nodeName() + " " + shown + ", " + Scala.list(resultAttributes);
   }
 
   @Override
@@ -140,47 +157,10 @@ public final class ScalarEvalExec extends QuiverExecNode {
   }
 
   private Evaluation evaluation() {
-    List<ScalarCall> callList = Scala.list(calls);
     List<Attribute> input = Scala.list(child().output());
-    // Each distinct argument is written once per batch. Plain columns are read straight from the
-    // input row; anything else is computed by a projection first.
-    List<Expression> arguments = new ArrayList<>();
-    int[][] argumentIndexes = new int[callList.size()][];
-    for (int c = 0; c < callList.size(); c++) {
-      List<Expression> children = Scala.list(callList.get(c).children());
-      argumentIndexes[c] = new int[children.size()];
-      for (int a = 0; a < children.size(); a++) {
-        argumentIndexes[c][a] = indexOf(arguments, children.get(a));
-      }
-    }
-    List<Expression> computed = new ArrayList<>();
-    int[] argumentOrdinals = new int[arguments.size()];
-    boolean[] argumentComputed = new boolean[arguments.size()];
-    for (int i = 0; i < arguments.size(); i++) {
-      int ordinal = arguments.get(i) instanceof Attribute a ? Scala.ordinalOf(input, a) : -1;
-      if (ordinal >= 0) {
-        argumentOrdinals[i] = ordinal;
-      } else {
-        argumentComputed[i] = true;
-        argumentOrdinals[i] = computed.size();
-        computed.add(arguments.get(i));
-      }
-    }
-    String timeZone = SQLConf.get().sessionLocalTimeZone();
-    StructField[] argumentFields = new StructField[arguments.size()];
-    for (int i = 0; i < arguments.size(); i++) {
-      Expression arg = arguments.get(i);
-      String name = arg instanceof AttributeReference ref ? ref.name() : "arg" + i;
-      argumentFields[i] = new StructField(name, arg.dataType(), arg.nullable(), Metadata.empty());
-    }
-    FunctionHandle[] functions = new FunctionHandle[callList.size()];
-    StructField[] resultFields = new StructField[callList.size()];
-    for (int c = 0; c < callList.size(); c++) {
-      ScalarCall call = callList.get(c);
-      functions[c] = call.function();
-      resultFields[c] = new StructField(call.name(), call.dataType(), call.nullable(),
-          Metadata.empty());
-    }
+    CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
+        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
+        metrics().apply("functionTime"));
     // The input rows are kept for the batch only if the output reads any of their columns.
     boolean keepInput = Scala.attributeSet(projectList).intersect(child().outputSet()).nonEmpty();
     // For the columnar path: where each output column comes from, a child column (>= 0) or the
@@ -195,71 +175,38 @@ public final class ScalarEvalExec extends QuiverExecNode {
         outputSources[i] = ordinal >= 0 ? ordinal : -Scala.ordinalOf(resultList, a) - 1;
       }
     }
-    return new Evaluation(functions, new StructType(resultFields),
-        new StructType(argumentFields), argumentIndexes, argumentOrdinals, argumentComputed,
-        Scala.seq(computed), child().output(), resultAttributes, projectList, keepInput,
-        outputSources, timeZone, QuiverConf.batchSize(), metrics().apply("numInputRows"),
-        metrics().apply("numOutputRows"), metrics().apply("numBatches"),
-        metrics().apply("functionTime"));
-  }
-
-  /** Position of {@code e} among {@code distinct}, adding it if no equal argument is there. */
-  private static int indexOf(List<Expression> distinct, Expression e) {
-    for (int i = 0; i < distinct.size(); i++) {
-      if (distinct.get(i).semanticEquals(e)) {
-        return i;
-      }
-    }
-    distinct.add(e);
-    return distinct.size() - 1;
+    return new Evaluation(groups, child().output(), resultAttributes, projectList, keepInput,
+        outputSources, QuiverConf.batchSize(), metrics().apply("numInputRows"),
+        metrics().apply("numOutputRows"), metrics().apply("numBatches"));
   }
 
   /** What an executor needs to evaluate the calls over one partition. */
   static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
-    final FunctionHandle[] functions;
-    final StructType resultSchema;
-    final StructType argumentSchema;
-    final int[][] argumentIndexes;
-    final int[] argumentOrdinals;
-    final boolean[] argumentComputed;
-    final Seq<Expression> computed;
+    final CallGroup[] groups;
     final Seq<Attribute> input;
     final Seq<Attribute> results;
     final Seq<NamedExpression> projectList;
     final boolean keepInput;
     final int[] outputSources;
-    final String timeZone;
     final int batchSize;
     final SQLMetric inputRows;
     final SQLMetric outputRows;
     final SQLMetric batches;
-    final SQLMetric functionTime;
 
-    Evaluation(FunctionHandle[] functions, StructType resultSchema, StructType argumentSchema,
-        int[][] argumentIndexes, int[] argumentOrdinals, boolean[] argumentComputed,
-        Seq<Expression> computed, Seq<Attribute> input, Seq<Attribute> results,
-        Seq<NamedExpression> projectList, boolean keepInput, int[] outputSources,
-        String timeZone, int batchSize,
-        SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches, SQLMetric functionTime) {
-      this.functions = functions;
-      this.resultSchema = resultSchema;
-      this.argumentSchema = argumentSchema;
-      this.argumentIndexes = argumentIndexes;
-      this.argumentOrdinals = argumentOrdinals;
-      this.argumentComputed = argumentComputed;
-      this.computed = computed;
+    Evaluation(CallGroup[] groups, Seq<Attribute> input, Seq<Attribute> results,
+        Seq<NamedExpression> projectList, boolean keepInput, int[] outputSources, int batchSize,
+        SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches) {
+      this.groups = groups;
       this.input = input;
       this.results = results;
       this.projectList = projectList;
       this.keepInput = keepInput;
       this.outputSources = outputSources;
-      this.timeZone = timeZone;
       this.batchSize = batchSize;
       this.inputRows = inputRows;
       this.outputRows = outputRows;
       this.batches = batches;
-      this.functionTime = functionTime;
     }
 
     @Override
@@ -288,8 +235,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   private static final class RowEvaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
     private final Iterator<InternalRow> input;
-    private final ScalarCalls calls;
-    private final UnsafeProjection computedProjection;
+    private final ConditionalCalls calls;
     private final UnsafeProjection outputProjection;
     private final JoinedRow joined = new JoinedRow();
     private InternalRow[] bufferedRows;
@@ -301,11 +247,6 @@ public final class ScalarEvalExec extends QuiverExecNode {
     RowEvaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
       this.plan = plan;
       this.input = input;
-      this.computedProjection = plan.computed.isEmpty() ? null
-          : UnsafeProjection.create(plan.computed, plan.input);
-      if (computedProjection != null) {
-        computedProjection.initialize(task.partitionId());
-      }
       @SuppressWarnings({"unchecked", "rawtypes"})
       Seq<Expression> outputExpressions = (Seq) plan.projectList;
       this.outputProjection = UnsafeProjection.create(outputExpressions,
@@ -313,7 +254,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
       outputProjection.initialize(task.partitionId());
       // Grown with the rows a batch really holds: a large batch size costs nothing on small input.
       this.bufferedRows = plan.keepInput ? new InternalRow[Math.min(plan.batchSize, 1024)] : null;
-      this.calls = new ScalarCalls(plan, task);
+      this.calls = new ConditionalCalls(plan, task);
     }
 
     @Override
@@ -344,7 +285,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
           }
           bufferedRows[rows] = row.copy();
         }
-        calls.write(row, computedProjection == null ? null : computedProjection.apply(row));
+        calls.write(row);
         rows++;
       }
       resultBatch = new ColumnarBatch(calls.evaluate(), rows);
@@ -373,14 +314,14 @@ public final class ScalarEvalExec extends QuiverExecNode {
    */
   private static final class ColumnarEvaluator extends AbstractIterator<ColumnarBatch> {
     private final Iterator<ColumnarBatch> input;
-    private final ScalarCalls calls;
+    private final ConditionalCalls calls;
     private final int[] outputSources;
     private boolean finished;
 
     ColumnarEvaluator(Evaluation plan, Iterator<ColumnarBatch> input, TaskContext task) {
       this.input = input;
       this.outputSources = plan.outputSources;
-      this.calls = new ScalarCalls(plan, task);
+      this.calls = new ConditionalCalls(plan, task);
     }
 
     @Override

@@ -20,12 +20,13 @@ public final class ScalarStrategy extends SparkStrategy {
         && Scala.list(project.projectList()).stream()
             .noneMatch(e -> SubqueryExpression.hasSubquery((Expression) e))) {
       return Scala.seq(new ScalarEvalExec(eval.calls(), eval.resultAttributes(),
-          project.projectList(), planLater(eval.child())));
+          eval.guards(), eval.guardNotes(), project.projectList(), planLater(eval.child())));
     }
     if (plan instanceof EvalScalar eval) {
       @SuppressWarnings({"unchecked", "rawtypes"})
       Seq<NamedExpression> all = (Seq) eval.output();
-      return Scala.seq(new ScalarEvalExec(eval.calls(), eval.resultAttributes(), all,
+      return Scala.seq(new ScalarEvalExec(eval.calls(), eval.resultAttributes(),
+          eval.guards(), eval.guardNotes(), all,
           planLater(eval.child())));
     }
     return Scala.seq();

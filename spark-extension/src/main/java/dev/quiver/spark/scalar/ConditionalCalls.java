@@ -1,0 +1,152 @@
+package dev.quiver.spark.scalar;
+
+import java.util.Arrays;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BasePredicate;
+import org.apache.spark.sql.catalyst.expressions.Predicate$;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * The calls of one task, one {@link ScalarCalls} per guard: each batch of the operator's input
+ * is gathered per guard into the rows that need its calls, the calls run on those rows only, and
+ * their results are scattered back to the batch's positions (see {@link ScatteredVector}).
+ */
+final class ConditionalCalls implements AutoCloseable {
+  private final ScalarEvalExec.Evaluation plan;
+  private final TaskContext task;
+  private final Group[] groups;
+  private int rows;
+
+  /** One guard's calls and the batch positions of the rows gathered for them. */
+  private static final class Group {
+    final CallGroup spec;
+    final ScalarCalls calls;
+    final BasePredicate guard;
+    final UnsafeProjection computed;
+    int[] positions = new int[0];
+    int gathered;
+
+    Group(CallGroup spec, ScalarEvalExec.Evaluation plan, TaskContext task) {
+      this.spec = spec;
+      int partition = task.partitionId();
+      // Guards are deterministic; initializing costs nothing and keeps a later change safe.
+      this.guard = spec.guard == null ? null : Predicate$.MODULE$.create(spec.guard, plan.input);
+      if (guard != null) {
+        guard.initialize(partition);
+      }
+      this.computed = spec.computed.isEmpty() ? null
+          : UnsafeProjection.create(spec.computed, plan.input);
+      if (computed != null) {
+        computed.initialize(partition);
+      }
+      this.calls = new ScalarCalls(spec, task);
+    }
+
+    void position(int row, int at) {
+      if (row == positions.length) {
+        positions = Arrays.copyOf(positions, Math.max(1024, 2 * row));
+      }
+      positions[row] = at;
+    }
+  }
+
+  ConditionalCalls(ScalarEvalExec.Evaluation plan, TaskContext task) {
+    this.plan = plan;
+    this.task = task;
+    this.groups = new Group[plan.groups.length];
+    for (int g = 0; g < groups.length; g++) {
+      groups[g] = new Group(plan.groups[g], plan, task);
+    }
+  }
+
+  /** Starts a batch: forgets the previous one's arguments and results. */
+  void reset() {
+    for (Group group : groups) {
+      group.calls.reset();
+      group.gathered = 0;
+    }
+    rows = 0;
+  }
+
+  /** Appends one input row to the batch of every guard that holds on it. */
+  void write(InternalRow row) {
+    for (Group group : groups) {
+      if (group.guard == null || group.guard.eval(row)) {
+        group.calls.write(row, group.computed == null ? null : group.computed.apply(row));
+        group.position(rows, group.gathered++);
+      } else {
+        group.position(rows, -1);
+      }
+    }
+    rows++;
+  }
+
+  /** Writes a whole columnar batch, whose call arguments are all plain columns. */
+  void write(ColumnarBatch batch) {
+    int count = batch.numRows();
+    for (Group group : groups) {
+      if (group.guard == null) {
+        group.calls.write(batch);
+        group.gathered = count;
+        continue;
+      }
+      for (int r = 0; r < count; r++) {
+        InternalRow row = batch.getRow(r);
+        if (group.guard.eval(row)) {
+          group.calls.write(row, null);
+          group.position(r, group.gathered++);
+        } else {
+          group.position(r, -1);
+        }
+      }
+    }
+    rows = count;
+  }
+
+  /** Evaluates every call on its rows of the batch; returns one column per call, in order. */
+  ColumnVector[] evaluate() {
+    ColumnVector[] columns = new ColumnVector[plan.results.size()];
+    for (Group group : groups) {
+      // No row of this batch needs the calls: they are not called on an empty batch.
+      ColumnVector[] results = group.guard != null && group.gathered == 0
+          ? new ColumnVector[group.spec.functions.length] : group.calls.evaluate();
+      for (int c = 0; c < results.length; c++) {
+        int index = group.spec.callIndexes[c];
+        columns[index] = group.guard == null ? results[c] : new ScatteredVector(
+            group.spec.resultSchema.fields()[c].dataType(), results[c], group.positions, rows);
+      }
+    }
+    plan.inputRows.add(rows);
+    plan.outputRows.add(rows);
+    plan.batches.add(1);
+    return columns;
+  }
+
+  /** Stops between batches when the task was cancelled; sources such as range() never check. */
+  void checkInterrupted() {
+    task.killTaskIfInterrupted();
+  }
+
+  /** End of input: closes every guard's calls, also when closing one of them fails. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (Group group : groups) {
+      try {
+        group.calls.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
