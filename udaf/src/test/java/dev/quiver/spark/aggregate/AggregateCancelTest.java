@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.Cancellation;
 import dev.quiver.spark.testing.QuiverSession;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +28,7 @@ class AggregateCancelTest extends QuiverSession {
   static final AtomicLong UPDATES = new AtomicLong();
 
   /** {@code slow_sum(bigint)}: sleeps 5 ms per batch it is given; merges or not, by name. */
-  public static final class SlowSum implements AggregateFunction<long[]> {
+  public static final class SlowSum extends AggregateFixtures.LongState {
     private final boolean mergeable;
 
     SlowSum(boolean mergeable) {
@@ -40,11 +38,6 @@ class AggregateCancelTest extends QuiverSession {
     @Override
     public String name() {
       return mergeable ? "slow_sum" : "slow_sum_unmerged";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override
@@ -63,11 +56,6 @@ class AggregateCancelTest extends QuiverSession {
     }
 
     @Override
-    public long[] createState() {
-      return new long[1];
-    }
-
-    @Override
     public void update(long[] state, VectorSchemaRoot args) throws InterruptedException {
       UPDATES.incrementAndGet();
       Thread.sleep(5);
@@ -77,26 +65,6 @@ class AggregateCancelTest extends QuiverSession {
       }
     }
 
-    @Override
-    public long[] merge(long[] state, long[] other) {
-      state[0] += other[0];
-      return state;
-    }
-
-    @Override
-    public Object finish(long[] state) {
-      return state[0];
-    }
-
-    @Override
-    public byte[] serialize(long[] state) {
-      return ByteBuffer.allocate(8).putLong(state[0]).array();
-    }
-
-    @Override
-    public long[] deserialize(byte[] bytes) {
-      return new long[] {ByteBuffer.wrap(bytes).getLong()};
-    }
 
     @Override
     public void close() {

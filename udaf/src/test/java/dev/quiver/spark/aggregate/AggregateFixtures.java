@@ -254,7 +254,7 @@ public final class AggregateFixtures {
    * q_batches(any): counts rows, and records how large the batches passed to update are.
    * Simple form only.
    */
-  public static final class BatchProbe implements AggregateFunction<long[]> {
+  public static final class BatchProbe extends LongState {
     static final AtomicLong MAX_ROWS = new AtomicLong();
     static final AtomicLong UPDATES = new AtomicLong();
     private final boolean mergeable;
@@ -284,6 +284,20 @@ public final class AggregateFixtures {
     }
 
     @Override
+    public void update(long[] state, VectorSchemaRoot args) {
+      UPDATES.incrementAndGet();
+      MAX_ROWS.accumulateAndGet(args.getRowCount(), Math::max);
+      state[0] += args.getRowCount();
+    }
+
+  }
+
+  /**
+   * A bigint result kept in one long: what most test aggregates hold. Subclasses say how a batch
+   * adds to it; merging adds, serializing writes the long.
+   */
+  public abstract static class LongState implements AggregateFunction<long[]> {
+    @Override
     public String resultType() {
       return "bigint";
     }
@@ -291,13 +305,6 @@ public final class AggregateFixtures {
     @Override
     public long[] createState() {
       return new long[1];
-    }
-
-    @Override
-    public void update(long[] state, VectorSchemaRoot args) {
-      UPDATES.incrementAndGet();
-      MAX_ROWS.accumulateAndGet(args.getRowCount(), Math::max);
-      state[0] += args.getRowCount();
     }
 
     @Override

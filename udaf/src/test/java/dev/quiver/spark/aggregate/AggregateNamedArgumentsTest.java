@@ -2,10 +2,8 @@ package dev.quiver.spark.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,15 +15,10 @@ class AggregateNamedArgumentsTest extends QuiverSession {
   private static final String ROUTINE = "4274K";
 
   /** weighted_sum(value, weight): the sum of value * weight; weight optional, 1 when NULL. */
-  public static final class WeightedSum implements AggregateFunction<long[]> {
+  public static final class WeightedSum extends AggregateFixtures.LongState {
     @Override
     public String name() {
       return "weighted_sum";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override
@@ -44,11 +37,6 @@ class AggregateNamedArgumentsTest extends QuiverSession {
     }
 
     @Override
-    public long[] createState() {
-      return new long[1];
-    }
-
-    @Override
     public void update(long[] state, VectorSchemaRoot args) {
       BigIntVector values = (BigIntVector) args.getVector(0);
       BigIntVector weights = (BigIntVector) args.getVector(1);
@@ -59,26 +47,6 @@ class AggregateNamedArgumentsTest extends QuiverSession {
       }
     }
 
-    @Override
-    public long[] merge(long[] state, long[] other) {
-      state[0] += other[0];
-      return state;
-    }
-
-    @Override
-    public Object finish(long[] state) {
-      return state[0];
-    }
-
-    @Override
-    public byte[] serialize(long[] state) {
-      return ByteBuffer.allocate(8).putLong(state[0]).array();
-    }
-
-    @Override
-    public long[] deserialize(byte[] bytes) {
-      return new long[] {ByteBuffer.wrap(bytes).getLong()};
-    }
   }
 
   @BeforeAll
