@@ -186,9 +186,6 @@ final class TaskAggregate implements AutoCloseable {
 
   /** The failure of user code in {@code phase}, naming the function. */
   RuntimeException failed(String phase, Throwable e) {
-    if (e instanceof QuiverException q) {
-      return q;
-    }
     return QuiverException.functionFailed(name(), phase, e);
   }
 
