@@ -178,6 +178,9 @@ public interface TableFunction extends QuiverFunction {
    */
   void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) throws Exception;
 
+  /** Called before the first {@code eval} of each group: reset per-group state here. */
+  default void startGroup() throws Exception {}
+
   /** Called once after the last {@code eval} of a group; may emit more rows. */
   default void terminate(Emitter out) throws Exception {}
 }

@@ -1,0 +1,89 @@
+package dev.quiver.function.scalar;
+
+import dev.quiver.function.ScalarFunction;
+import dev.quiver.function.arrow.Validity;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * What the scalar functions of the short path ({@link DoubleFunction}, {@link LongFunction},
+ * {@link IntFunction}, {@link StringFunction}) share: one argument and a result of one Spark type,
+ * a name given to the constructor, and an {@link #eval} that allocates the result, passes nulls
+ * through once for the whole batch and sets the value count, around either a lambda over one
+ * value or a {@link ColumnOp} over the whole column.
+ *
+ * <p>Subclasses keep everything else of {@link ScalarFunction} and {@code QuiverFunction}:
+ * override {@code description()}, {@code isDeterministic()}, {@code open} and {@code close} as
+ * any function does.
+ *
+ * @param <V> the vector class of the argument and the result
+ */
+public abstract class UnaryFunction<V extends FieldVector> implements ScalarFunction {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final String type;
+  private final ColumnOp<V, V> column;
+
+  UnaryFunction(String name, String type, ColumnOp<V, V> column) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.type = type;
+    this.column = column;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The Spark type of the argument and the result, for example {@code "double"}. */
+  @Override
+  public final String resultType() {
+    return type;
+  }
+
+  @Override
+  public final List<String> argumentTypes() {
+    return List.of(type);
+  }
+
+  @Override
+  public final FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator)
+      throws Exception {
+    @SuppressWarnings("unchecked")
+    V in = (V) args.getVector(0);
+    int rows = args.getRowCount();
+    V out = allocate(in, rows, allocator);
+    try {
+      if (copiesValidityFirst()) {
+        Validity.copy(in, out, rows);
+      }
+      if (column != null) {
+        column.apply(in, out);
+        Validity.and(in, out, rows);
+      } else {
+        values(in, out, rows);
+      }
+      out.setValueCount(rows);
+      return out;
+    } catch (Exception | Error e) {
+      out.close();
+      throw e;
+    }
+  }
+
+  /** A result vector with room for {@code rows} values, named after the function. */
+  abstract V allocate(V in, int rows, BufferAllocator allocator);
+
+  /**
+   * Whether the result starts with the argument's validity: fixed-width results do, so that a
+   * value written without its setter counts as set; variable-width ones set it value by value.
+   */
+  abstract boolean copiesValidityFirst();
+
+  /** Applies the value lambda to every non-null row. */
+  abstract void values(V in, V out, int rows) throws Exception;
+}

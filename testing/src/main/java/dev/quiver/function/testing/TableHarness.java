@@ -1,0 +1,234 @@
+package dev.quiver.function.testing;
+
+import dev.quiver.function.arrow.SparkTypes;
+import dev.quiver.function.table.AnalyzeArguments;
+import dev.quiver.function.table.AnalyzeResult;
+import dev.quiver.function.table.Arguments;
+import dev.quiver.function.table.SkipRestOfInputTableException;
+import dev.quiver.function.table.TableFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Runs a {@link TableFunction} in a plain unit test, as Quiver runs a call on a cluster:
+ * {@code analyze} on the driver's instance for the result schema, then one task with a fresh
+ * instance: {@code open}; for each group {@code startGroup}, {@code eval} per batch (until
+ * {@link SkipRestOfInputTableException}) and {@code terminate}; {@code close} always. Every
+ * emitted batch and row is checked against the result schema as Quiver's executors check it,
+ * and the task's allocator is checked for leaks.
+ *
+ * <pre>{@code
+ * // SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY user_id)
+ * List<List<Object>> rows = TableHarness.of(new SumPerUser())
+ *     .table("user_id int, amount int", List.of(1, 10), List.of(2, 5), List.of(1, 20))
+ *     .partitionBy("user_id")
+ *     .run();                                      // [[1, 30, 2], [2, 5, 1]]
+ *
+ * // SELECT * FROM threshold_filter(TABLE(v), threshold => 10), in batches of 100 rows
+ * TableHarness.of(new ThresholdFilter()).table("k int, v int", rows)
+ *     .args(Arguments.builder().add("threshold", 10).build()).batchSize(100).run();
+ * }</pre>
+ *
+ * Groups: {@link #partitionBy} makes one group per distinct value of these columns, in the
+ * order the values first appear; {@link #orderBy} sorts the rows within each group; without
+ * them, all rows form one group, as a Spark partition of a plain {@code TABLE(t)} does. A
+ * partitioning that {@code analyze} requests is applied the same way when the call gives none.
+ * Without {@link #table}, the function runs as a call without TABLE argument: one {@code eval}
+ * with one row and no columns.
+ */
+public final class TableHarness extends Harness<TableFunction, TableHarness> {
+  private Schema table;
+  private List<List<?>> rows = List.of();
+  private List<String> partitionBy = List.of();
+  private List<String> orderBy = List.of();
+  private boolean singlePartition;
+  private Arguments arguments = Arguments.empty();
+
+  private TableHarness(TableFunction prototype, Supplier<TableFunction> instances) {
+    super(prototype, instances);
+  }
+
+  /** A harness whose task runs a copy of {@code function}, shipped as by Quiver.register. */
+  public static TableHarness of(TableFunction function) {
+    return new TableHarness(function, shipped(function));
+  }
+
+  /** A harness whose task runs an instance from {@code instances}, such as {@code Tokenize::new}. */
+  public static TableHarness of(Supplier<? extends TableFunction> instances) {
+    return new TableHarness(instances.get(), instances::get);
+  }
+
+  /** The TABLE argument: its columns as DDL, for example {@code "id int, name string"}, and rows. */
+  public TableHarness table(String schema, List<?>... rows) {
+    return table(schema, Arrays.asList(rows));
+  }
+
+  /** The TABLE argument: its columns as DDL and its rows, each a list of column values. */
+  public TableHarness table(String schema, List<? extends List<?>> rows) {
+    this.table = SparkTypes.schema(schema);
+    this.rows = new ArrayList<>(rows);
+    return this;
+  }
+
+  /** {@code PARTITION BY} these columns of the TABLE argument. */
+  public TableHarness partitionBy(String... columns) {
+    this.partitionBy = List.of(columns);
+    return this;
+  }
+
+  /** {@code WITH SINGLE PARTITION}. */
+  public TableHarness withSinglePartition() {
+    this.singlePartition = true;
+    return this;
+  }
+
+  /** {@code ORDER BY} within each group: columns, each optionally followed by {@code DESC}. */
+  public TableHarness orderBy(String... columns) {
+    this.orderBy = List.of(columns);
+    return this;
+  }
+
+  /** The scalar arguments, positional. */
+  public TableHarness args(Object... values) {
+    return args(Arguments.of(values));
+  }
+
+  /** The scalar arguments, for example with names from {@link Arguments#builder()}. */
+  public TableHarness args(Arguments arguments) {
+    this.arguments = arguments;
+    return this;
+  }
+
+  /** Runs the call; the rows it emitted, in order, as lists of Java values. */
+  public List<List<Object>> run() {
+    AnalyzeResult analyzed = analyze();
+    Schema result = SparkTypes.schema(analyzed.schema());
+    List<String> keys = partitionBy;
+    List<String> order = orderBy;
+    if (!partitioned() && analyzed.requestsPartitioning()) {
+      keys = analyzed.singlePartition() ? List.of() : analyzed.partitionByExpressions();
+      order = analyzed.orderByExpressions();
+    }
+    List<List<List<?>>> groups = groups(keys, order);
+    CheckingEmitter out = new CheckingEmitter(name(), result);
+    return task((function, allocator) -> {
+      out.useAllocator(allocator);
+      for (List<List<?>> group : groups) {
+        function.startGroup();
+        try {
+          if (table == null) {
+            try (VectorSchemaRoot none = VectorSchemaRoot.create(new Schema(List.of()),
+                allocator)) {
+              none.setRowCount(1);
+              function.eval(none, arguments, out);
+            }
+          } else {
+            for (List<List<?>> batch : batches(group)) {
+              try (VectorSchemaRoot input = Batches.create(table, batch, allocator)) {
+                function.eval(input, arguments, out);
+              }
+            }
+          }
+        } catch (SkipRestOfInputTableException skip) {
+          // The rest of the group is skipped; terminate still runs.
+        }
+        function.terminate(out);
+      }
+      return out.rows();
+    });
+  }
+
+  private boolean partitioned() {
+    return singlePartition || !partitionBy.isEmpty();
+  }
+
+  private AnalyzeResult analyze() {
+    Map<String, String> columns = null;
+    String ddl = "";
+    if (table != null) {
+      columns = new LinkedHashMap<>();
+      List<String> parts = new ArrayList<>();
+      for (Field field : table.getFields()) {
+        String type = SparkTypes.typeName(field);
+        columns.put(field.getName(), type);
+        parts.add(field.getName() + " " + type.toUpperCase(Locale.ROOT)
+            + (field.isNullable() ? "" : " NOT NULL"));
+      }
+      ddl = String.join(", ", parts);
+    }
+    AnalyzeArguments call = new AnalyzeArguments(name(), columns, ddl, partitioned(),
+        partitionBy, orderBy, arguments);
+    try {
+      return prototype.analyze(call);
+    } catch (Exception e) {
+      throw Harness.<RuntimeException>rethrow(e);
+    }
+  }
+
+  /** The rows grouped by {@code keys}, in order of first appearance, each group sorted. */
+  private List<List<List<?>>> groups(List<String> keys, List<String> order) {
+    Map<List<Object>, List<List<?>>> groups = new LinkedHashMap<>();
+    if (table == null) {
+      groups.put(List.of(), new ArrayList<>());
+    }
+    int[] keyColumns = keys.stream().mapToInt(this::column).toArray();
+    for (List<?> row : rows) {
+      List<Object> key = new ArrayList<>();
+      for (int c : keyColumns) {
+        key.add(row.get(c));
+      }
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+    }
+    if (groups.isEmpty()) {
+      groups.put(List.of(), new ArrayList<>());
+    }
+    Comparator<List<?>> comparator = comparator(order);
+    List<List<List<?>>> out = new ArrayList<>();
+    for (List<List<?>> group : groups.values()) {
+      if (comparator != null) {
+        group.sort(comparator);
+      }
+      out.add(group);
+    }
+    return out;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Comparator<List<?>> comparator(List<String> order) {
+    Comparator<List<?>> comparator = null;
+    for (String sort : order) {
+      String[] words = sort.strip().split("\\s+");
+      int c = column(words[0]);
+      boolean descending = words.length > 1 && words[1].equalsIgnoreCase("desc");
+      Comparator<List<?>> next = Comparator.comparing((List<?> row) -> (Comparable) row.get(c),
+          Comparator.nullsFirst(Comparator.<Comparable>naturalOrder()));
+      next = descending ? next.reversed() : next;
+      comparator = comparator == null ? next : comparator.thenComparing(next);
+    }
+    return comparator;
+  }
+
+  private int column(String name) {
+    if (table == null) {
+      throw new IllegalStateException("partitionBy and orderBy need a table(...)");
+    }
+    String wanted = name.strip().replace("`", "").toLowerCase(Locale.ROOT);
+    List<Field> fields = table.getFields();
+    for (int c = 0; c < fields.size(); c++) {
+      if (fields.get(c).getName().toLowerCase(Locale.ROOT).equals(wanted)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("the harness partitions and orders by columns of the "
+        + "table only; '" + name + "' is none of " + table);
+  }
+}

@@ -1,0 +1,166 @@
+package dev.quiver.function.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.function.aggregate.GroupsAccumulator;
+import dev.quiver.function.arrow.InvalidResultException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.Test;
+
+/** Both phases of a mergeable aggregate, the accumulator cross-check, and finish's checks. */
+class AggregateHarnessTest {
+
+  /** The sum of non-null values; state = {sum, count}. */
+  static class LongSum implements AggregateFunction<long[]> {
+    @Override
+    public String name() {
+      return "long_sum";
+    }
+
+    @Override
+    public String resultType() {
+      return "bigint";
+    }
+
+    @Override
+    public List<String> argumentTypes() {
+      return List.of("bigint");
+    }
+
+    @Override
+    public long[] createState() {
+      return new long[2];
+    }
+
+    @Override
+    public void update(long[] state, VectorSchemaRoot args) {
+      BigIntVector values = (BigIntVector) args.getVector(0);
+      for (int i = 0; i < args.getRowCount(); i++) {
+        if (!values.isNull(i)) {
+          state[0] += values.get(i);
+          state[1]++;
+        }
+      }
+    }
+
+    @Override
+    public long[] merge(long[] state, long[] other) {
+      state[0] += other[0];
+      state[1] += other[1];
+      return state;
+    }
+
+    @Override
+    public Object finish(long[] state) {
+      return state[1] == 0 ? null : state[0];
+    }
+
+    @Override
+    public byte[] serialize(long[] state) {
+      return ByteBuffer.allocate(16).putLong(state[0]).putLong(state[1]).array();
+    }
+
+    @Override
+    public long[] deserialize(byte[] bytes) {
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      return new long[] {in.getLong(), in.getLong()};
+    }
+  }
+
+  /** The same sum with a GroupsAccumulator that forgets counts: null never comes out. */
+  static final class WrongAccumulator extends LongSum {
+    @Override
+    public GroupsAccumulator<long[]> createGroupsAccumulator() {
+      return new GroupsAccumulator<>() {
+        private final long[] sums = new long[16];
+
+        @Override
+        public void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
+          BigIntVector values = (BigIntVector) args.getVector(0);
+          for (int i = 0; i < args.getRowCount(); i++) {
+            sums[groupIds[i]] += values.isNull(i) ? 0 : values.get(i);
+          }
+        }
+
+        @Override
+        public void merge(int groupId, long[] state) {
+          sums[groupId] += state[0];
+        }
+
+        @Override
+        public long[] state(int groupId) {
+          return new long[] {sums[groupId], 1};
+        }
+
+        @Override
+        public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
+          BigIntVector out = new BigIntVector("r", allocator);
+          out.allocateNew(numGroups);
+          for (int g = 0; g < numGroups; g++) {
+            out.set(g, sums[g]);
+          }
+          out.setValueCount(numGroups);
+          return out;
+        }
+
+        @Override
+        public long sizeInBytes() {
+          return 128;
+        }
+      };
+    }
+  }
+
+  /** Returns an Integer where bigint needs a Long. */
+  static final class IntegerResult extends LongSum {
+    @Override
+    public Object finish(long[] state) {
+      return (int) state[0];
+    }
+  }
+
+  @Test
+  void partialStatesMergeIntoEachGroupsValue() {
+    Map<Object, Object> expected = new LinkedHashMap<>();
+    expected.put("a", 3L);
+    expected.put("b", 5L);
+    expected.put("c", null);
+    assertEquals(expected, AggregateHarness.of(new LongSum()).partials(3).batchSize(1)
+        .group("a", 1L, 2L, null).group("b", 5L).group("c", (Object) null).run());
+    assertEquals(6L, AggregateHarness.of(LongSum::new).value(1L, 2L, 3L));
+    assertEquals(null, AggregateHarness.of(new LongSum()).value());
+  }
+
+  @Test
+  void anAccumulatorThatDisagreesFails() {
+    AssertionError e = assertThrows(AssertionError.class, () -> AggregateHarness
+        .of(new WrongAccumulator()).group("a", 1L).group("b", (Object) null).run());
+    assertTrue(e.getMessage().contains("through its GroupsAccumulator"), e.getMessage());
+    assertEquals(3L, AggregateHarness.of(new WrongAccumulator()).value(1L, 2L));
+  }
+
+  @Test
+  void finishMustReturnTheDeclaredClass() {
+    InvalidResultException e = assertThrows(InvalidResultException.class,
+        () -> AggregateHarness.of(new IntegerResult()).value(1L));
+    assertTrue(e.getMessage().startsWith("Quiver function 'long_sum' returned a "
+        + "java.lang.Integer (1)"), e.getMessage());
+  }
+
+  @Test
+  void rowsOfSeveralArguments() {
+    assertEquals(Arrays.asList(3L), List.of(AggregateHarness.of(new LongSum())
+        .groupRows("g", List.of(1L), List.of(2L)).run().get("g")));
+  }
+}
