@@ -4,12 +4,10 @@ import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
+import dev.quiver.function.table.Row;
+import dev.quiver.function.table.RowTableFunction;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import org.apache.arrow.vector.BaseIntVector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Per-device count, mean, population standard deviation and maximum of the readings, for
@@ -19,7 +17,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * SELECT * FROM device_stats(TABLE(readings) PARTITION BY device_id) ORDER BY device_id
  * }</pre>
  */
-public final class DeviceStats implements TableFunction {
+public final class DeviceStats extends RowTableFunction {
   private static final String USAGE =
       "device_stats(TABLE(readings) PARTITION BY device_id)";
 
@@ -55,20 +53,26 @@ public final class DeviceStats implements TableFunction {
   }
 
   @Override
-  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
-    IntVector devices = (IntVector) batch.getVector("device_id");
-    BaseIntVector readings = (BaseIntVector) batch.getVector("reading");
-    for (int i = 0; i < batch.getRowCount(); i++) {
-      device = devices.getObject(i);
-      if (batch.getVector("reading").isNull(i)) {
-        continue;
-      }
-      long reading = readings.getValueAsLong(i);
-      count++;
-      sum += reading;
-      sumOfSquares += (double) reading * reading;
-      max = max == null ? reading : Math.max(max, reading);
+  public void startGroup() {
+    device = null;
+    count = 0;
+    sum = 0;
+    sumOfSquares = 0;
+    max = null;
+  }
+
+  /** One reading at a time: the row view reads an int or bigint reading column alike. */
+  @Override
+  protected void evalRow(Row row, Arguments arguments, Emitter out) {
+    device = (Integer) row.get("device_id");
+    if (row.isNull("reading")) {
+      return;
     }
+    long reading = row.getLong("reading");
+    count++;
+    sum += reading;
+    sumOfSquares += (double) reading * reading;
+    max = max == null ? reading : Math.max(max, reading);
   }
 
   @Override

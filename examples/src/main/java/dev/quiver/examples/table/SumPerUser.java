@@ -16,8 +16,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  *
  * {@code eval} may run several times per user as rows arrive in batches; the single result row
- * per user is emitted once all of the user's rows were seen. Each user gets a fresh instance, so
- * the running totals start at zero.
+ * per user is emitted once all of the user's rows were seen. {@code startGroup} sets the running
+ * totals back to zero before each user's rows.
  */
 public final class SumPerUser implements TableFunction {
   private static final String USAGE =
@@ -50,6 +50,13 @@ public final class SumPerUser implements TableFunction {
     Calls.requireColumns(call, USAGE, "user_id", "int", "amount", "int");
     Calls.requirePartitionBy(call, USAGE, "user_id");
     return AnalyzeResult.of(resultSchema());
+  }
+
+  @Override
+  public void startGroup() {
+    user = null;
+    total = 0;
+    rows = 0;
   }
 
   @Override

@@ -5,13 +5,11 @@ import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
+import dev.quiver.function.table.Row;
+import dev.quiver.function.table.RowTableFunction;
 import dev.quiver.function.table.SkipRestOfInputTableException;
-import dev.quiver.function.table.TableFunction;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The first three reviews of each product in the order the call asks for, skipping the rest of
@@ -22,10 +20,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *   TABLE(reviews) PARTITION BY (product_id) ORDER BY (rating DESC, review_id))
  * }</pre>
  *
- * The input batch is reused by Quiver after {@code eval} returns, so the kept rows are copied
- * out as Java values.
+ * Written one row at a time ({@link RowTableFunction}): the input batch is reused by Quiver
+ * after each call, so the kept rows are copied out as Java values.
  */
-public final class TopReviewsPerProduct implements TableFunction {
+public final class TopReviewsPerProduct extends RowTableFunction {
   static final int TOP_K = 3;
   private static final String USAGE = "top_reviews_per_product(TABLE(reviews) "
       + "PARTITION BY (product_id) ORDER BY (rating DESC, review_id))";
@@ -67,15 +65,15 @@ public final class TopReviewsPerProduct implements TableFunction {
   }
 
   @Override
-  public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
-    IntVector products = (IntVector) batch.getVector("product_id");
-    IntVector reviews = (IntVector) batch.getVector("review_id");
-    IntVector ratings = (IntVector) batch.getVector("rating");
-    VarCharVector texts = (VarCharVector) batch.getVector("review");
-    for (int i = 0; i < batch.getRowCount() && top.size() < TOP_K; i++) {
-      top.add(new Object[] {products.getObject(i), reviews.getObject(i), ratings.getObject(i),
-          texts.isNull(i) ? null : texts.getObject(i).toString()});
-    }
+  public void startGroup() {
+    top.clear();
+  }
+
+  /** Keeps the row, and skips the rest of the product's rows once it has the top ones. */
+  @Override
+  protected void evalRow(Row row, Arguments arguments, Emitter out) {
+    top.add(new Object[] {row.get("product_id"), row.get("review_id"), row.get("rating"),
+        row.getString("review")});
     if (top.size() >= TOP_K) {
       throw new SkipRestOfInputTableException("collected the top " + TOP_K + " reviews");
     }

@@ -4,9 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quiver.function.testing.AggregateHarness;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +36,15 @@ class ExactMedianTest extends QuiverSession {
         + "exact_median(id) FILTER (WHERE id BETWEEN 1 AND 4), "
         + "exact_median(id) FILTER (WHERE id BETWEEN 1 AND 5), "
         + "exact_median(id) FILTER (WHERE id < 0) FROM range(0, 10, 1, 3)")));
+  }
+
+  /** Without Spark: one task feeds each group's rows, in batches, into one state. */
+  @Test
+  void evenAndOddCountsInTheHarness() {
+    Map<Object, Object> medians = AggregateHarness.of(new ExactMedian()).batchSize(2)
+        .group("even", 4.0, 1.0, 3.0, 2.0).group("odd", 5.0, null, 1.0, 4.0, 2.0, 3.0)
+        .group("none", (Object) null).run();
+    assertEquals(Arrays.asList(2.5, 3.0, null), new ArrayList<>(medians.values()));
   }
 
   @Test

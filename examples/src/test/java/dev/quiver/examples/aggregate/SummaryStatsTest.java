@@ -4,14 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.quiver.function.testing.AggregateHarness;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.StructVector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -48,43 +46,25 @@ class SummaryStatsTest extends QuiverSession {
         strings(spark().sql("SELECT summary_stats(id) FROM range(0)")));
   }
 
-  /** The function is plain Java over Arrow vectors: no Spark needed to test it. */
+  /**
+   * The function is plain Java over Arrow vectors: no Spark needed to test it. The harness runs
+   * both phases (partial states serialized, deserialized and merged) through the simple form
+   * and through the GroupsAccumulator, and fails if the two disagree.
+   */
   @Test
-  void simpleAndVectorizedFormsAgreeWithoutSpark() throws Exception {
-    SummaryStats function = new SummaryStats();
-    try (RootAllocator allocator = new RootAllocator();
-        Float8Vector x = new Float8Vector("x", allocator);
-        VectorSchemaRoot batch = VectorSchemaRoot.of(x)) {
-      x.allocateNew(4);
-      x.set(0, 10);
-      x.set(1, 12);
-      x.setNull(2);
-      x.set(3, 100);
-      x.setValueCount(4);
-      batch.setRowCount(4);
-
-      SummaryStats.Stats first = function.createState();
-      function.update(first, batch);
-      SummaryStats.Stats merged = function.merge(function.createState(),
-          function.deserialize(function.serialize(first)));
-      Object[] simple = (Object[]) function.finish(merged);
-      assertEquals(3L, simple[0]);
-      assertEquals(40.667, (double) simple[1], 1e-3);
-      assertEquals(41.96, (double) simple[2], 1e-2);
-
-      try (var accumulator = function.createGroupsAccumulator()) {
-        accumulator.update(batch, new int[] {0, 1, 0, 0}, 2);
-        accumulator.merge(1, first);
-        try (StructVector result = (StructVector) accumulator.evaluate(2, allocator)) {
-          assertEquals("{\"count\":2,\"mean\":55.0,\"stddev\":45.0,\"max\":100.0}",
-              result.getObject(0).toString().replace(" ", ""));
-          assertArrayEquals(new Object[] {4L, 33.5}, new Object[] {
-              ((StructVector) result).getChild("count", org.apache.arrow.vector.BigIntVector.class)
-                  .get(1),
-              result.getChild("mean", Float8Vector.class).get(1)});
-        }
-      }
-    }
+  void simpleAndVectorizedFormsAgreeWithoutSpark() {
+    Map<Object, Object> stats = AggregateHarness.of(new SummaryStats())
+        .group("all", 10.0, 12.0, null, 100.0)
+        .group("a", 10.0, null, 100.0)
+        .group("b", 12.0, 10.0, 12.0, null, 100.0)
+        .batchSize(2).run();
+    Map<?, ?> all = (Map<?, ?>) stats.get("all");
+    assertEquals(3L, all.get("count"));
+    assertEquals(40.667, (double) all.get("mean"), 1e-3);
+    assertEquals(41.96, (double) all.get("stddev"), 1e-2);
+    assertEquals("{count=2, mean=55.0, stddev=45.0, max=100.0}", stats.get("a").toString());
+    Map<?, ?> b = (Map<?, ?>) stats.get("b");
+    assertArrayEquals(new Object[] {4L, 33.5}, new Object[] {b.get("count"), b.get("mean")});
   }
 
   private static List<String> strings(Dataset<Row> df) {
