@@ -44,6 +44,24 @@ public final class Validity {
     }
   }
 
+  /**
+   * The validity bits of values {@code from} to {@code from + 63} as one word, value
+   * {@code from} in the lowest bit; {@code from} is a multiple of 64. Bits past the buffer are
+   * 0. Loops over the set bits ({@code Long.numberOfTrailingZeros}) visit the non-null values
+   * without testing each row, and a word of all ones means 64 non-null values in a row.
+   */
+  public static long word(ArrowBuf validity, int from) {
+    long at = from / 8;
+    if (at + 8 <= validity.capacity()) {
+      return validity.getLong(at);
+    }
+    long word = 0;
+    for (int b = 0; at + b < validity.capacity() && b < 8; b++) {
+      word |= (validity.getByte(at + b) & 0xFFL) << (8 * b);
+    }
+    return word;
+  }
+
   private static int bytes(int rows) {
     return (rows + 7) / 8;
   }

@@ -87,6 +87,19 @@ class ShortPathTest {
     assertEquals(List.of(), ScalarHarness.of(new PlusOne()).call());
   }
 
+  /** Runs of non-null values, words of mixed ones and all-null words, with a partial tail. */
+  @Test
+  void nullsAcrossManyWords() {
+    Object[] in = new Object[300];
+    List<Object> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < in.length; i++) {
+      boolean isNull = (i >= 64 && i < 128) || (i >= 128 && i % 3 == 0) || i == 299;
+      in[i] = isNull ? null : (long) i + 1;
+      expected.add(isNull ? null : 1000 / ((long) i + 1));
+    }
+    assertEquals(expected, ScalarHarness.of(new Reciprocal()).batchSize(150).call(in));
+  }
+
   @Test
   void anInstanceWithALambdaShipsAndRuns() {
     DoubleFunction half = DoubleFunction.of("half", v -> v / 2);
