@@ -102,6 +102,12 @@ public final class AggregateHarness
     return this;
   }
 
+  /** A group: its key and its rows as an Arrow batch of the argument columns (copied). */
+  public AggregateHarness groupBatch(Object key, VectorSchemaRoot args) {
+    groups.computeIfAbsent(key, k -> new ArrayList<>()).addAll(Batches.rows(args));
+    return this;
+  }
+
   /** The value of a one-argument function over these values, as one group. */
   public Object value(Object... values) {
     groups.clear();

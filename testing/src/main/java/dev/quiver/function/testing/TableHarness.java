@@ -79,6 +79,13 @@ public final class TableHarness extends Harness<TableFunction, TableHarness> {
     return this;
   }
 
+  /** The TABLE argument as an Arrow batch the test built: its schema and rows (copied). */
+  public TableHarness table(VectorSchemaRoot batch) {
+    this.table = batch.getSchema();
+    this.rows = new ArrayList<>(Batches.rows(batch));
+    return this;
+  }
+
   /** {@code PARTITION BY} these columns of the TABLE argument. */
   public TableHarness partitionBy(String... columns) {
     this.partitionBy = List.of(columns);

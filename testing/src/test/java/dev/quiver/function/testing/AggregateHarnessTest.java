@@ -159,6 +159,16 @@ class AggregateHarnessTest {
   }
 
   @Test
+  void groupsFromArrowBatches() {
+    try (BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+        VectorSchemaRoot batch = Batches.create(
+            dev.quiver.function.arrow.SparkTypes.schema("x bigint"),
+            List.of(List.of(4L), Arrays.asList((Object) null), List.of(6L)), allocator)) {
+      assertEquals(10L, AggregateHarness.of(new LongSum()).groupBatch("g", batch).run().get("g"));
+    }
+  }
+
+  @Test
   void rowsOfSeveralArguments() {
     assertEquals(Arrays.asList(3L), List.of(AggregateHarness.of(new LongSum())
         .groupRows("g", List.of(1L), List.of(2L)).run().get("g")));
