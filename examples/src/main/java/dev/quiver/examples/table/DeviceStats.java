@@ -46,6 +46,15 @@ public final class DeviceStats implements TableFunction {
     return "device_id int, count int, mean double, stddev double, max_value int";
   }
 
+  @Override
+  public void startGroup() {
+    device = null;
+    count = 0;
+    sum = 0;
+    sumOfSquares = 0;
+    max = null;
+  }
+
   /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
   @Override
   public AnalyzeResult analyze(AnalyzeArguments call) {

@@ -84,6 +84,13 @@ public final class Spectrogram implements TableFunction {
   }
 
   @Override
+  public void startGroup() {
+    sensor = null;
+    session = null;
+    welch = null;
+  }
+
+  @Override
   public void eval(VectorSchemaRoot batch, Arguments arguments, Emitter out) {
     FieldVector values = batch.getVector("signal_value");
     if (welch == null && batch.getRowCount() > 0) {

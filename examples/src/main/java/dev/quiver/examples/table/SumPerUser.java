@@ -16,8 +16,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  *
  * {@code eval} may run several times per user as rows arrive in batches; the single result row
- * per user is emitted once all of the user's rows were seen. Each user gets a fresh instance, so
- * the running totals start at zero.
+ * per user is emitted once all of the user's rows were seen. {@code startGroup} sets the running
+ * totals back to zero for each user.
  */
 public final class SumPerUser implements TableFunction {
   private static final String USAGE =
@@ -42,6 +42,13 @@ public final class SumPerUser implements TableFunction {
   @Override
   public String resultSchema() {
     return "user_id int, total_amount int, rows int";
+  }
+
+  @Override
+  public void startGroup() {
+    user = null;
+    total = 0;
+    rows = 0;
   }
 
   /** The running totals are per user: without PARTITION BY user_id they would mix users. */

@@ -50,6 +50,11 @@ public final class TopReviewsPerProduct implements TableFunction {
     return "product_id int, review_id int, rating int, review string";
   }
 
+  @Override
+  public void startGroup() {
+    top.clear();
+  }
+
   /**
    * The top rows are per product and in the call's order: without PARTITION BY product_id they
    * would be three rows overall, without ORDER BY three arbitrary ones.

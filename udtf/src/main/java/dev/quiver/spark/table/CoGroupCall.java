@@ -1,9 +1,9 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -22,7 +22,7 @@ import scala.collection.immutable.Seq;
  * contract of {@code QuiverLogicalNode}, for two children.
  */
 public final class CoGroupCall extends LogicalPlan
-    implements BinaryNode, MultiInstanceRelation, java.io.Serializable {
+    implements CaseClass, BinaryNode, MultiInstanceRelation, java.io.Serializable {
   private final FunctionHandle function;
   private final Seq<Expression> leftKeys;
   private final Seq<Expression> rightKeys;
@@ -133,34 +133,14 @@ public final class CoGroupCall extends LogicalPlan
         + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
   }
 
-  private Object[] constructorArgs() {
+  @Override
+  public Object[] constructorArgs() {
     return new Object[] {function, leftKeys, rightKeys, leftOrder, rightOrder, resultAttributes,
         left, right};
   }
 
   @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof CoGroupCall;
-  }
-
-  @Override
   public boolean equals(Object that) {
-    return this == that || (that instanceof CoGroupCall other
-        && Arrays.equals(constructorArgs(), other.constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+    return CaseClass.equal(this, that);
   }
 }
