@@ -85,8 +85,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * </ol>
  * A call that throws fails the query with a message naming the function; no further group
  * starts, and {@code close} follows. An instance is never used by two threads at once, but not
- * always by the same one: {@code startGroup}, {@code eval} and {@code terminate} run on a thread
- * of their own within the Spark task (where {@code TaskContext.get()} works as usual), so that
+ * always by the same one: {@code eval} and {@code terminate} run on a thread of their own
+ * within the Spark task (where {@code TaskContext.get()} works as usual), so that
  * what they emit can stream on to Spark while they run; do not keep per-thread state across
  * calls.
  *

@@ -1,9 +1,8 @@
 package dev.quiver.spark.table;
 
 import dev.quiver.spark.shims.ScalaNames;
-import dev.quiver.spark.catalyst.CaseClass;
+import dev.quiver.spark.catalyst.QuiverBinaryExecNode;
 import dev.quiver.function.table.CoGroupFunction;
-import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
@@ -22,16 +21,11 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
-import org.apache.spark.sql.execution.BinaryExecNode;
 import org.apache.spark.sql.execution.CoGroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructType;
 import scala.Tuple3;
 import scala.collection.Iterator;
-import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.runtime.AbstractFunction2;
 
@@ -42,54 +36,30 @@ import scala.runtime.AbstractFunction2;
  * {@link CoGroupedIterator} and streamed side by side through the task's one instance, one group
  * after the other.
  */
-public final class CoGroupExec extends SparkPlan implements CaseClass, BinaryExecNode {
+public final class CoGroupExec extends QuiverBinaryExecNode {
   private final FunctionHandle function;
   private final Seq<Expression> leftKeys;
   private final Seq<Expression> rightKeys;
   private final Seq<SortOrder> leftOrder;
   private final Seq<SortOrder> rightOrder;
   private final Seq<Attribute> resultAttributes;
-  private final SparkPlan left;
-  private final SparkPlan right;
-  private transient scala.collection.immutable.Map<String, SQLMetric> metrics;
 
   public CoGroupExec(FunctionHandle function, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
       Seq<SortOrder> leftOrder, Seq<SortOrder> rightOrder, Seq<Attribute> resultAttributes,
       SparkPlan left, SparkPlan right) {
+    super(left, right);
     this.function = function;
     this.leftKeys = leftKeys;
     this.rightKeys = rightKeys;
     this.leftOrder = leftOrder;
     this.rightOrder = rightOrder;
     this.resultAttributes = resultAttributes;
-    this.left = left;
-    this.right = right;
   }
 
   @Override
-  public SparkPlan left() {
-    return left;
-  }
-
-  @Override
-  public SparkPlan right() {
-    return right;
-  }
-
-  @Override
-  public Seq<SparkPlan> children() {
-    return Scala.seq(left, right);
-  }
-
-  @Override
-  public SparkPlan withNewChildrenInternal(SparkPlan newLeft, SparkPlan newRight) {
+  protected SparkPlan withNewChildren(SparkPlan newLeft, SparkPlan newRight) {
     return new CoGroupExec(function, leftKeys, rightKeys, leftOrder, rightOrder,
         resultAttributes, newLeft, newRight);
-  }
-
-  @Override
-  public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
   }
 
   @Override
@@ -106,14 +76,6 @@ public final class CoGroupExec extends SparkPlan implements CaseClass, BinaryExe
   public String simpleString(int maxFields) {
     return nodeName() + " " + function.name() + " " + Scala.list(leftKeys) + ", "
         + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
-  }
-
-  @Override
-  public scala.collection.immutable.Map<String, SQLMetric> metrics() {
-    if (metrics == null) {
-      metrics = Scala.map(OperatorMetrics.declare(sparkContext(), true));
-    }
-    return metrics;
   }
 
   @Override
@@ -144,53 +106,38 @@ public final class CoGroupExec extends SparkPlan implements CaseClass, BinaryExe
       keySchema.add(new AttributeReference("key" + i++, key.dataType(), true, Metadata.empty(),
           NamedExpression.newExprId(), Scala.seq()));
     }
-    Evaluation evaluation = new Evaluation(function, leftKeys, rightKeys, left.output(),
-        right.output(), Scala.seq(keySchema), TableFunctionExec.schemaOf(resultAttributes),
-        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
-        new OperatorMetrics(metrics()));
-    return left.execute().zipPartitions(right.execute(), false, evaluation,
+    Evaluation evaluation = new Evaluation(StreamedCall.of(function, resultAttributes,
+        new OperatorMetrics(metrics())), leftKeys, rightKeys, left().output(),
+        right().output(), Scala.seq(keySchema));
+    return left().execute().zipPartitions(right().execute(), false, evaluation,
         Scala.classTag(InternalRow.class), Scala.classTag(InternalRow.class));
   }
 
   @Override
   public Object[] constructorArgs() {
     return new Object[] {function, leftKeys, rightKeys, leftOrder, rightOrder, resultAttributes,
-        left, right};
-  }
-
-  @Override
-  public boolean equals(Object that) {
-    return CaseClass.equal(this, that);
+        left(), right()};
   }
 
   /** The two-input counterpart of {@link PartitionFunction}. */
   private static final class Evaluation extends AbstractFunction2<Iterator<InternalRow>,
       Iterator<InternalRow>, Iterator<InternalRow>> implements Serializable {
     private static final long serialVersionUID = 1L;
-    final FunctionHandle function;
+    final StreamedCall call;
     final Seq<Expression> leftKeys;
     final Seq<Expression> rightKeys;
     final Seq<Attribute> leftInput;
     final Seq<Attribute> rightInput;
     final Seq<Attribute> keySchema;
-    final StructType resultType;
-    final String timeZone;
-    final int batchSize;
-    final OperatorMetrics metrics;
 
-    Evaluation(FunctionHandle function, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
-        Seq<Attribute> leftInput, Seq<Attribute> rightInput, Seq<Attribute> keySchema,
-        StructType resultType, String timeZone, int batchSize, OperatorMetrics metrics) {
-      this.function = function;
+    Evaluation(StreamedCall call, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
+        Seq<Attribute> leftInput, Seq<Attribute> rightInput, Seq<Attribute> keySchema) {
+      this.call = call;
       this.leftKeys = leftKeys;
       this.rightKeys = rightKeys;
       this.leftInput = leftInput;
       this.rightInput = rightInput;
       this.keySchema = keySchema;
-      this.resultType = resultType;
-      this.timeZone = timeZone;
-      this.batchSize = batchSize;
-      this.metrics = metrics;
     }
 
     @Override
@@ -212,14 +159,13 @@ public final class CoGroupExec extends SparkPlan implements CaseClass, BinaryExe
 
     Evaluator(Evaluation plan, Iterator<InternalRow> leftRows, Iterator<InternalRow> rightRows,
         TaskContext task) {
-      super(task, plan.function, CoGroupFunction.class, CoGroupFunction::startGroup,
-          plan.resultType, plan.timeZone, plan.batchSize, plan.metrics);
+      super(task, plan.call, CoGroupFunction.class, CoGroupFunction::startGroup);
       this.groups = new CoGroupedIterator(
           TableFunctionExec.groupsOf(leftRows, plan.leftKeys, plan.leftInput),
           TableFunctionExec.groupsOf(rightRows, plan.rightKeys, plan.rightInput), plan.keySchema);
-      this.leftWriter = inputs.writer(TableFunctionExec.schemaOf(plan.leftInput), plan.timeZone);
-      this.rightWriter = inputs.writer(TableFunctionExec.schemaOf(plan.rightInput),
-          plan.timeZone);
+      String timeZone = plan.call.timeZone();
+      this.leftWriter = inputs.writer(TableFunctionExec.schemaOf(plan.leftInput), timeZone);
+      this.rightWriter = inputs.writer(TableFunctionExec.schemaOf(plan.rightInput), timeZone);
       emitter.sinkTo(row -> calls.add(row.copy()));
     }
 

@@ -3,11 +3,8 @@ package dev.quiver.spark.table;
 import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
-import dev.quiver.spark.QuiverConf;
-import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.OperatorMetrics;
 import dev.quiver.spark.execution.PartitionFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +23,7 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructType;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 
@@ -96,41 +91,33 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    Evaluation evaluation = new Evaluation(generator, requiredChildOutput, outer,
-        child().output(), TableFunctionExec.schemaOf(generatorOutput), output(),
-        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(), operatorMetrics());
+    Evaluation evaluation = new Evaluation(StreamedCall.of(generator.function(),
+        generatorOutput, operatorMetrics()), generator, requiredChildOutput, outer,
+        child().output(), output());
     return child().execute().mapPartitionsInternal(evaluation, false,
         Scala.classTag(InternalRow.class));
   }
 
   private static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
-    final FunctionHandle function;
+    final StreamedCall call;
     final Seq<Expression> arguments;
     final Seq<String> argumentNames;
     final Seq<Attribute> requiredChildOutput;
     final boolean outer;
     final Seq<Attribute> input;
-    final StructType resultType;
     final Seq<Attribute> output;
-    final String timeZone;
-    final int batchSize;
-    final OperatorMetrics metrics;
 
-    Evaluation(TableFunctionGenerator generator, Seq<Attribute> requiredChildOutput,
-        boolean outer, Seq<Attribute> input, StructType resultType, Seq<Attribute> output,
-        String timeZone, int batchSize, OperatorMetrics metrics) {
-      this.function = generator.function();
+    Evaluation(StreamedCall call, TableFunctionGenerator generator,
+        Seq<Attribute> requiredChildOutput, boolean outer, Seq<Attribute> input,
+        Seq<Attribute> output) {
+      this.call = call;
       this.arguments = generator.children();
       this.argumentNames = generator.argumentNames();
       this.requiredChildOutput = requiredChildOutput;
       this.outer = outer;
       this.input = input;
-      this.resultType = resultType;
       this.output = output;
-      this.timeZone = timeZone;
-      this.batchSize = batchSize;
-      this.metrics = metrics;
     }
 
     @Override
@@ -160,8 +147,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     private boolean terminated;
 
     Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
-      super(task, plan.function, TableFunction.class, TableFunction::startGroup,
-          plan.resultType, plan.timeZone, plan.batchSize, plan.metrics);
+      super(task, plan.call, TableFunction.class, TableFunction::startGroup);
       this.outer = plan.outer;
       this.input = input;
       this.argumentProjection = UnsafeProjection.create(plan.arguments, plan.input);
@@ -179,7 +165,7 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
         argumentTypes[i] = args.get(i).dataType();
       }
       this.argumentNames = Scala.list(plan.argumentNames);
-      this.nullResult = new GenericInternalRow(plan.resultType.length());
+      this.nullResult = new GenericInternalRow(plan.call.resultType().length());
       this.left = new GenericInternalRow(plan.requiredChildOutput.length());
       this.oneRow = inputs.add(new VectorSchemaRoot(List.<Field>of(), List.<FieldVector>of(), 1));
       // On the worker, while the task's thread waits: left is the row being evaluated.

@@ -6,7 +6,6 @@ import dev.quiver.spark.execution.OperatorMetrics;
 import dev.quiver.spark.execution.TaskScope;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.StructType;
 import scala.collection.AbstractIterator;
 
 /**
@@ -36,15 +35,15 @@ abstract class StreamedEvaluator<F extends QuiverFunction> extends AbstractItera
   InternalRow pending;
   private boolean finished;
 
-  StreamedEvaluator(TaskContext task, FunctionHandle handle, Class<F> kind,
-      GroupedFunction.UserCall<F> startGroup, StructType resultType, String timeZone,
-      int batchSize, OperatorMetrics metrics) {
+  StreamedEvaluator(TaskContext task, StreamedCall call, Class<F> kind,
+      GroupedFunction.UserCall<F> startGroup) {
+    FunctionHandle handle = call.function();
     this.task = task;
-    this.metrics = metrics;
-    this.batchSize = batchSize;
+    this.metrics = call.metrics();
+    this.batchSize = call.batchSize();
     this.scope = TaskScope.open(task);
     this.inputs = scope.nested();
-    this.emitter = new RowEmitter(handle.name(), resultType, timeZone);
+    this.emitter = new RowEmitter(handle.name(), call.resultType(), call.timeZone());
     this.function = new GroupedFunction<>(scope.nested(), handle, kind, startGroup, emitter,
         metrics.functionTime);
     this.calls = scope.add(new StreamedCalls(handle.name(), task, batchSize,

@@ -4,12 +4,10 @@ import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.spark.shims.ScalaNames;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
-import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.OperatorMetrics;
 import dev.quiver.spark.execution.PartitionFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,6 @@ import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
 import org.apache.spark.sql.execution.GroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -159,9 +156,9 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    Evaluation evaluation = new Evaluation(function, arguments, argumentNames, partitionBy,
-        child().output(), tableColumns, schemaOf(resultAttributes),
-        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(), operatorMetrics());
+    Evaluation evaluation = new Evaluation(StreamedCall.of(function, resultAttributes,
+        operatorMetrics()), arguments, argumentNames, partitionBy, child().output(),
+        tableColumns);
     return child().execute().mapPartitionsInternal(evaluation, false,
         Scala.classTag(InternalRow.class));
   }
@@ -197,30 +194,21 @@ public final class TableFunctionExec extends QuiverExecNode {
   /** What an executor needs to run the function over one partition. */
   private static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
-    final FunctionHandle function;
+    final StreamedCall call;
     final Seq<Expression> arguments;
     final Seq<String> argumentNames;
     final Seq<Expression> partitionBy;
     final Seq<Attribute> input;
     final Seq<Attribute> tableColumns;
-    final StructType resultType;
-    final String timeZone;
-    final int batchSize;
-    final OperatorMetrics metrics;
 
-    Evaluation(FunctionHandle function, Seq<Expression> arguments, Seq<String> argumentNames,
-        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns,
-        StructType resultType, String timeZone, int batchSize, OperatorMetrics metrics) {
-      this.function = function;
+    Evaluation(StreamedCall call, Seq<Expression> arguments, Seq<String> argumentNames,
+        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns) {
+      this.call = call;
       this.arguments = arguments;
       this.argumentNames = argumentNames;
       this.partitionBy = partitionBy;
       this.input = input;
       this.tableColumns = tableColumns;
-      this.resultType = resultType;
-      this.timeZone = timeZone;
-      this.batchSize = batchSize;
-      this.metrics = metrics;
     }
 
     @Override
@@ -243,8 +231,7 @@ public final class TableFunctionExec extends QuiverExecNode {
     private Iterator<InternalRow> group;
 
     Evaluator(Evaluation plan, Iterator<InternalRow> rows, TaskContext task) {
-      super(task, plan.function, TableFunction.class, TableFunction::startGroup,
-          plan.resultType, plan.timeZone, plan.batchSize, plan.metrics);
+      super(task, plan.call, TableFunction.class, TableFunction::startGroup);
       this.arguments = constantArguments(plan.arguments, plan.argumentNames);
       if (plan.partitionBy.isEmpty()) {
         this.keyedGroups = null;
@@ -252,7 +239,7 @@ public final class TableFunctionExec extends QuiverExecNode {
       } else {
         this.keyedGroups = groupsOf(rows, plan.partitionBy, plan.input);
       }
-      this.writer = inputs.writer(schemaOf(plan.tableColumns), plan.timeZone);
+      this.writer = inputs.writer(schemaOf(plan.tableColumns), plan.call.timeZone());
       this.tableRow = plan.tableColumns.equals(plan.input) ? null
           : UnsafeProjection.create(
               Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))), plan.input);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
+import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.CoGroupFunction;
 import dev.quiver.function.table.Emitter;
@@ -50,25 +51,33 @@ class TableLifecycleTest extends QuiverSession {
     spark().conf().unset("spark.quiver.batchSize");
   }
 
-  /** Per group: its key, its rows, and how many groups the instance had started by then. */
-  public static class Lifecycle implements TableFunction {
-    private int groups;
-    private Long key;
-    private int rows;
-
+  /** Records its open and close. */
+  abstract static class Recorded implements QuiverFunction {
     @Override
     public String name() {
-      return "lifecycle";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, rows int, groups int";
+      return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
     public void open(FunctionContext context) {
       record("open");
+    }
+
+    @Override
+    public void close() {
+      record("close");
+    }
+  }
+
+  /** Per group: its key, its rows, and how many groups the instance had started by then. */
+  public static class Lifecycle extends Recorded implements TableFunction {
+    private int groups;
+    private Long key;
+    private int rows;
+
+    @Override
+    public String resultSchema() {
+      return "k bigint, rows int, groups int";
     }
 
     @Override
@@ -91,11 +100,6 @@ class TableLifecycleTest extends QuiverSession {
       record("terminate");
       out.emitRow(key, rows, groups);
     }
-
-    @Override
-    public void close() {
-      record("close");
-    }
   }
 
   /** Fails in open. */
@@ -108,23 +112,13 @@ class TableLifecycleTest extends QuiverSession {
   }
 
   /** Per key: the rows of both sides. */
-  public static final class CoLifecycle implements CoGroupFunction {
+  public static final class CoLifecycle extends Recorded implements CoGroupFunction {
     private Long key;
     private int rows;
 
     @Override
-    public String name() {
-      return "co_lifecycle";
-    }
-
-    @Override
     public String resultSchema() {
       return "k bigint, rows int";
-    }
-
-    @Override
-    public void open(FunctionContext context) {
-      record("open");
     }
 
     @Override
@@ -149,11 +143,6 @@ class TableLifecycleTest extends QuiverSession {
     public void terminate(Emitter out) {
       record("terminate");
       out.emitRow(key, rows);
-    }
-
-    @Override
-    public void close() {
-      record("close");
     }
   }
 
