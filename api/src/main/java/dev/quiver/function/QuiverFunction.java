@@ -13,18 +13,10 @@ import java.util.List;
  * one value out).
  *
  * <h2>Lifecycle</h2>
- * On the driver, Quiver creates one instance to read the function's metadata ({@link #name()},
- * {@link #description()}, result type). On each executor, every task that evaluates the function
- * gets its own fresh instance, either through the public no-argument constructor (functions
- * registered by class name) or by deserializing the registered instance (functions registered as
- * an instance through {@code dev.quiver.spark.Quiver#register}). For that task Quiver then calls:
- * <ol>
- *   <li>{@link #open(FunctionContext)} once, before the first batch: open connections, load
- *       models, allocate buffers;</li>
- *   <li>the kind's evaluation method, once per batch;</li>
- *   <li>{@link #close()} once, when the task ends, whether it succeeded or failed.</li>
- * </ol>
- * An instance is never used by two threads at once, so it may keep state in plain fields.
+ * On each executor, every task gets its own instance for each call of the function, opened once
+ * with {@link #open(FunctionContext)} before its first use and closed once with {@link #close()}
+ * when the task ends, always. The precise contract, the same for every kind, is stated once in the
+ * <a href="package-summary.html#lifecycle">package documentation</a>.
  *
  * <h2>Registration</h2>
  * A jar declares its functions for {@link java.util.ServiceLoader} in
@@ -81,9 +73,15 @@ public interface QuiverFunction extends Serializable {
     return parameterNames().size();
   }
 
-  /** Called once per task before the first batch. */
+  /**
+   * Called once per task and call, before the first use of the instance; see the
+   * <a href="package-summary.html#lifecycle">lifecycle</a>.
+   */
   default void open(FunctionContext context) throws Exception {}
 
-  /** Called once per task after the last batch, also when the task failed. */
+  /**
+   * Called once when the task ends, always: after success, failure or cancellation, and also when
+   * {@link #open} threw; see the <a href="package-summary.html#lifecycle">lifecycle</a>.
+   */
   default void close() throws Exception {}
 }

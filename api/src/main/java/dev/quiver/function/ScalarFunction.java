@@ -65,6 +65,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * </table>
  *
  * A struct result gives several columns at once: {@code SELECT f(x).* FROM t}.
+ *
+ * <h2>Lifecycle</h2>
+ * One instance per task and call: {@code open} once, {@link #eval} once per batch, {@code close}
+ * once at the end of the task, always; see the
+ * <a href="package-summary.html#lifecycle">package documentation</a>.
  */
 public interface ScalarFunction extends QuiverFunction {
 

@@ -62,7 +62,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * ...)}, in {@code HAVING}, and as a window function over any frame.
  *
  * <h2>Lifecycle</h2>
- * Every task that aggregates gets its own instance (see {@link QuiverFunction}) and calls
+ * Every task that aggregates gets its own instance (see the
+ * <a href="../package-summary.html#lifecycle">lifecycle</a>) and calls
  * {@link #open} once before anything else and {@link #close} once at the end. In between it calls,
  * for each group it aggregates:
  * <ol>

@@ -1,6 +1,5 @@
 package dev.quiver.function.table;
 
-import dev.quiver.function.FunctionContext;
 import dev.quiver.function.QuiverFunction;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -17,6 +16,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *   public String name() { return "count_both"; }
  *   public String resultSchema() { return "id bigint, left_rows int, right_rows int"; }
  *
+ *   public void startGroup() { key = null; left = 0; right = 0; }
+ *
  *   public void evalLeft(VectorSchemaRoot batch, Emitter out) {
  *     key = ((BigIntVector) batch.getVector("id")).get(0);
  *     left += batch.getRowCount();
@@ -32,12 +33,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  *
  * <h2>Lifecycle</h2>
- * For every key present in either input, a fresh instance is created and opened
- * ({@link #open(FunctionContext)}), {@link #evalLeft} is called for each batch of the left
- * input's rows with that key, then {@link #evalRight} for each batch of the right input's rows,
- * then {@link #terminate} once, and {@link #close()} always. A key missing from one input gets no
+ * As for every Quiver function (see the
+ * <a href="../package-summary.html#lifecycle">package documentation</a>), each task gets one
+ * instance, opened once before its first group and closed once when the task ends, always. For
+ * every key present in either input, {@link #startGroup()} is called, then {@link #evalLeft} for
+ * each batch of the left input's rows with that key, then {@link #evalRight} for each batch of
+ * the right input's rows, then {@link #terminate} once. A key missing from one input gets no
  * calls for that side. {@link SkipRestOfInputTableException} skips the rest of the current side.
- * Batches, emitting and Arrow memory work as for {@link TableFunction}.
+ * Batches, threads, emitting and Arrow memory work as for {@link TableFunction}.
  */
 public interface CoGroupFunction extends QuiverFunction {
 
@@ -49,6 +52,12 @@ public interface CoGroupFunction extends QuiverFunction {
 
   /** Processes one batch of the right input's rows of the current group. */
   void evalRight(VectorSchemaRoot batch, Emitter out) throws Exception;
+
+  /**
+   * Called once when a key's group starts, before its first {@code evalLeft} or
+   * {@code evalRight}; resets the fields that hold the group's state. The default does nothing.
+   */
+  default void startGroup() throws Exception {}
 
   /** Called once after both inputs of a group were processed; may emit more rows. */
   default void terminate(Emitter out) throws Exception {}

@@ -17,12 +17,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <pre>{@code
  * public final class SumPerUser implements TableFunction {
- *   private Integer user;      // fields start fresh for every PARTITION BY group
+ *   private Integer user;      // the current PARTITION BY group's state
  *   private long total;
  *   private int rows;
  *
  *   public String name() { return "sum_per_user"; }
  *   public String resultSchema() { return "user_id int, total_amount int, rows int"; }
+ *
+ *   public void startGroup() { user = null; total = 0; rows = 0; }
  *
  *   public void eval(VectorSchemaRoot batch, Arguments args, Emitter out) {
  *     IntVector users = (IntVector) batch.getVector("user_id");
@@ -69,31 +71,29 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * one.
  *
  * <h2>Lifecycle</h2>
- * On the driver, at analysis time, Quiver creates one instance and calls {@link #analyze} (by
- * default: {@link #resultSchema()}). On the executors, every group gets a fresh instance, so
- * per-group state in fields needs no resetting:
+ * As for every Quiver function (see the
+ * <a href="../package-summary.html#lifecycle">package documentation</a>), each task gets one
+ * instance per call, opened once before its first group and closed once when the task ends,
+ * always. The instance serves all the groups of the task, one after the other:
  * <ol>
- *   <li>the public no-argument constructor (or deserialization of a registered instance), then
- *       {@link #open(FunctionContext)} once;</li>
+ *   <li>{@link #startGroup()} once when a group starts: reset per-group fields here;</li>
  *   <li>{@link #eval} once per batch of the group's rows, in order: batches hold at most
  *       {@code spark.quiver.batchSize} rows (10,000 by default), never rows of two groups, and a
  *       group of any size streams through in such batches;</li>
  *   <li>{@link #terminate} once, when the group's rows are done (also when {@code eval} threw
- *       {@link SkipRestOfInputTableException} to skip the rest of them);</li>
- *   <li>{@link #close()} once, always: also when {@code open}, {@code eval} or {@code terminate}
- *       threw, which fails the query with a message naming the function, and then
- *       {@code terminate} is not called.</li>
+ *       {@link SkipRestOfInputTableException} to skip the rest of them).</li>
  * </ol>
- * Because {@code open} runs for every group, keep it cheap or share expensive resources through
- * a static field. An instance is never used by two threads at once, but not always by the same
- * one: {@code eval} and {@code terminate} run on a thread of their own within the Spark task
- * (where {@code TaskContext.get()} works as usual), so that what they emit can stream on to
- * Spark while they run; do not keep per-thread state across calls.
+ * A call that throws fails the query with a message naming the function; no further group
+ * starts, and {@code close} follows. An instance is never used by two threads at once, but not
+ * always by the same one: {@code eval} and {@code terminate} run on a thread of their own
+ * within the Spark task (where {@code TaskContext.get()} works as usual), so that
+ * what they emit can stream on to Spark while they run; do not keep per-thread state across
+ * calls.
  *
  * <p>A call without a TABLE argument ({@code series(5)}, or {@code LATERAL series(t.n)} which is
- * evaluated once for each row of {@code t}) uses one instance per Spark partition: {@code eval}
- * once per set of argument values, with a batch of one row and no columns, then {@code terminate}
- * once at the end of the partition. As in Spark's generators, rows emitted by {@code terminate}
+ * evaluated once for each row of {@code t}) treats the rows of a Spark partition as one group:
+ * {@code startGroup} once, {@code eval} once per set of argument values, with a batch of one row
+ * and no columns, then {@code terminate} once at the end of the partition. As in Spark's generators, rows emitted by {@code terminate}
  * in a LATERAL join are joined with the partition's last row of {@code t}.
  *
  * <h2>Emitting rows</h2>
@@ -178,7 +178,10 @@ public interface TableFunction extends QuiverFunction {
    */
   void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) throws Exception;
 
-  /** Called before the first {@code eval} of each group: reset per-group state here. */
+  /**
+   * Called once when a group starts, before its first {@code eval}; resets the fields that hold
+   * the group's state. The default does nothing.
+   */
   default void startGroup() throws Exception {}
 
   /** Called once after the last {@code eval} of a group; may emit more rows. */

@@ -44,14 +44,6 @@ public final class DeviceStats extends RowTableFunction {
     return "device_id int, count int, mean double, stddev double, max_value int";
   }
 
-  /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
-  @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
-    Calls.requireColumns(call, USAGE, "device_id", "int", "reading", Calls.INTEGER);
-    Calls.requirePartitionBy(call, USAGE, "device_id");
-    return AnalyzeResult.of(resultSchema());
-  }
-
   @Override
   public void startGroup() {
     device = null;
@@ -59,6 +51,14 @@ public final class DeviceStats extends RowTableFunction {
     sum = 0;
     sumOfSquares = 0;
     max = null;
+  }
+
+  /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
+  @Override
+  public AnalyzeResult analyze(AnalyzeArguments call) {
+    Calls.requireColumns(call, USAGE, "device_id", "int", "reading", Calls.INTEGER);
+    Calls.requirePartitionBy(call, USAGE, "device_id");
+    return AnalyzeResult.of(resultSchema());
   }
 
   /** One reading at a time: the row view reads an int or bigint reading column alike. */

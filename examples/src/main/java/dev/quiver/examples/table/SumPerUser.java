@@ -44,19 +44,19 @@ public final class SumPerUser implements TableFunction {
     return "user_id int, total_amount int, rows int";
   }
 
+  @Override
+  public void startGroup() {
+    user = null;
+    total = 0;
+    rows = 0;
+  }
+
   /** The running totals are per user: without PARTITION BY user_id they would mix users. */
   @Override
   public AnalyzeResult analyze(AnalyzeArguments call) {
     Calls.requireColumns(call, USAGE, "user_id", "int", "amount", "int");
     Calls.requirePartitionBy(call, USAGE, "user_id");
     return AnalyzeResult.of(resultSchema());
-  }
-
-  @Override
-  public void startGroup() {
-    user = null;
-    total = 0;
-    rows = 0;
   }
 
   @Override

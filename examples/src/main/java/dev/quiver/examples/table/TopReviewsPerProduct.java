@@ -48,6 +48,11 @@ public final class TopReviewsPerProduct extends RowTableFunction {
     return "product_id int, review_id int, rating int, review string";
   }
 
+  @Override
+  public void startGroup() {
+    top.clear();
+  }
+
   /**
    * The top rows are per product and in the call's order: without PARTITION BY product_id they
    * would be three rows overall, without ORDER BY three arbitrary ones.
@@ -62,11 +67,6 @@ public final class TopReviewsPerProduct extends RowTableFunction {
           + "in the order the call gives, so the call needs an ORDER BY: " + USAGE);
     }
     return AnalyzeResult.of(resultSchema());
-  }
-
-  @Override
-  public void startGroup() {
-    top.clear();
   }
 
   /** Keeps the row, and skips the rest of the product's rows once it has the top ones. */

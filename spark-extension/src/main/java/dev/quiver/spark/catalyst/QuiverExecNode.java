@@ -1,7 +1,6 @@
 package dev.quiver.spark.catalyst;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import dev.quiver.spark.execution.OperatorMetrics;
 import java.util.Map;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.UnaryExecNode;
@@ -9,23 +8,19 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.execution.metric.SQLMetrics;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Base for Quiver's physical operators with one child, written in Java; the physical twin of
  * {@link QuiverLogicalNode}, with the same constructor contract. It also owns the operator's SQL
  * metrics, which the SQL tab of the Spark UI shows.
  */
-public abstract class QuiverExecNode extends SparkPlan implements UnaryExecNode {
+public abstract class QuiverExecNode extends SparkPlan implements UnaryExecNode, CaseClass {
   private final SparkPlan child;
   private transient scala.collection.immutable.Map<String, SQLMetric> metrics;
 
   protected QuiverExecNode(SparkPlan child) {
     this.child = child;
   }
-
-  /** The constructor arguments, in constructor order; the child among them. */
-  protected abstract Object[] constructorArgs();
 
   /** A copy of this operator over another child. */
   protected abstract SparkPlan withNewChild(SparkPlan newChild);
@@ -50,19 +45,23 @@ public abstract class QuiverExecNode extends SparkPlan implements UnaryExecNode 
 
   /** The standard metrics every Quiver operator reports. */
   protected Map<String, SQLMetric> standardMetrics() {
-    Map<String, SQLMetric> m = new LinkedHashMap<>();
-    m.put("numInputRows", countMetric("number of input rows"));
-    m.put("numOutputRows", countMetric("number of output rows"));
-    m.put("numBatches", countMetric("number of Arrow batches"));
-    m.put("functionTime", timingMetric("time in Quiver functions"));
-    return m;
+    return standardMetrics(false);
+  }
+
+  /** The standard metrics; with {@code grouped}, also the number of groups. */
+  protected Map<String, SQLMetric> standardMetrics(boolean grouped) {
+    return OperatorMetrics.declare(sparkContext(), grouped);
+  }
+
+  /** The standard metrics as one record, to ship to the operator's tasks. */
+  protected OperatorMetrics operatorMetrics() {
+    return new OperatorMetrics(metrics());
   }
 
   @Override
   public scala.collection.immutable.Map<String, SQLMetric> metrics() {
     if (metrics == null) {
-      metrics = scala.collection.immutable.Map$.MODULE$.from(
-          CollectionConverters.asScala(createMetrics()));
+      metrics = Scala.map(createMetrics());
     }
     return metrics;
   }
@@ -88,28 +87,7 @@ public abstract class QuiverExecNode extends SparkPlan implements UnaryExecNode 
   }
 
   @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that != null && that.getClass() == getClass();
-  }
-
-  @Override
   public boolean equals(Object that) {
-    return this == that || (canEqual(that)
-        && Arrays.equals(constructorArgs(), ((QuiverExecNode) that).constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+    return CaseClass.equal(this, that);
   }
 }

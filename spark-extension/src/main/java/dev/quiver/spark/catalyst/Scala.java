@@ -5,7 +5,11 @@ import java.util.List;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Conversions between Java and Scala collections for the Catalyst glue. */
+/**
+ * The Scala library as the Catalyst glue uses it from Java: conversions between Java and Scala
+ * collections, class tags, empty iterators. (Names only the Scala compiler makes, and calls that
+ * differ between Spark versions, live in {@code dev.quiver.spark.shims}.)
+ */
 public final class Scala {
   private Scala() {}
 
@@ -39,5 +43,20 @@ public final class Scala {
 
   public static <T> List<T> list(scala.collection.Seq<T> seq) {
     return new ArrayList<>(CollectionConverters.asJava(seq));
+  }
+
+  /** An immutable Scala map with the entries of {@code map}, in its iteration order. */
+  public static <K, V> scala.collection.immutable.Map<K, V> map(java.util.Map<K, V> map) {
+    return scala.collection.immutable.Map$.MODULE$.from(CollectionConverters.asScala(map));
+  }
+
+  /** The class tag Scala APIs such as {@code RDD.mapPartitionsInternal} take implicitly. */
+  public static <T> scala.reflect.ClassTag<T> classTag(Class<T> type) {
+    return scala.reflect.ClassTag$.MODULE$.apply(type);
+  }
+
+  /** An iterator with nothing left. */
+  public static <T> scala.collection.Iterator<T> emptyIterator() {
+    return scala.collection.Iterator$.MODULE$.empty();
   }
 }

@@ -5,16 +5,19 @@ import dev.quiver.function.QuiverFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.SecretSettings;
 import dev.quiver.spark.arrow.QuiverMemory;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 
 /**
- * One function instance for one task: created and opened on first use, closed exactly once when
- * the operator finishes or, failing that, when the task ends. Calls into user code go through
- * {@link #call}, which turns any exception into a {@link QuiverException} naming the function.
+ * One function instance for one task and call site, with the lifecycle of
+ * {@code dev.quiver.function}'s package documentation: created and opened through
+ * {@link TaskScope#function} before its first use, closed exactly once by its scope, when the
+ * operator finishes or, failing that, when the task ends (also after {@code open} threw). Calls
+ * into user code go through {@link #call}, which turns any exception into a
+ * {@link QuiverException} naming the function.
  *
  * @param <F> the function's kind
  */
@@ -22,12 +25,16 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
   private final String name;
   private final F function;
   private final BufferAllocator allocator;
+  /** Where the time of open and close is added; null when the operator does not count it. */
+  private final SQLMetric lifecycleTime;
   private boolean closed;
 
-  private TaskFunction(String name, F function, BufferAllocator allocator) {
+  private TaskFunction(String name, F function, BufferAllocator allocator,
+      SQLMetric lifecycleTime) {
     this.name = name;
     this.function = function;
     this.allocator = allocator;
+    this.lifecycleTime = lifecycleTime;
   }
 
   /** A user callback that may throw anything. */
@@ -36,20 +43,13 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
     T run() throws Exception;
   }
 
-  /** Creates and opens the function for the running task. */
-  public static <F extends QuiverFunction> TaskFunction<F> open(FunctionHandle handle,
-      Class<F> kind, TaskContext task) {
-    return open(handle, kind, task, true);
-  }
-
   /**
-   * Creates and opens the function for the running task; with {@code closeWhenTaskEnds} false
-   * the caller alone closes it. Operators that open a fresh instance for every group of rows
-   * use that, so that a task with many groups does not accumulate completion listeners (each
-   * holding an instance); they close the current instance from a listener of their own.
+   * Creates the function's instance for the running task, with its own child allocator of the
+   * task's; {@link #open} it next. Operators get their instances from {@link TaskScope#function},
+   * which closes them.
    */
-  public static <F extends QuiverFunction> TaskFunction<F> open(FunctionHandle handle,
-      Class<F> kind, TaskContext task, boolean closeWhenTaskEnds) {
+  static <F extends QuiverFunction> TaskFunction<F> create(FunctionHandle handle,
+      Class<F> kind, TaskContext task, SQLMetric lifecycleTime) {
     QuiverFunction instance;
     try {
       instance = handle.newInstance();
@@ -60,30 +60,28 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
       throw new QuiverException("Quiver function '" + handle.name() + "' ("
           + instance.getClass().getName() + ") is not a " + kind.getSimpleName());
     }
-    BufferAllocator taskAllocator = QuiverMemory.taskAllocator(task);
-    BufferAllocator allocator = taskAllocator.newChildAllocator(
+    BufferAllocator allocator = QuiverMemory.taskAllocator(task).newChildAllocator(
         "quiver-function-" + handle.name(), 0, Long.MAX_VALUE);
-    TaskFunction<F> result = new TaskFunction<>(handle.name(), kind.cast(instance), allocator);
-    if (closeWhenTaskEnds) {
-      // Registered after the task allocator's listener, so it runs before it.
-      task.addTaskCompletionListener(new TaskCompletion(result::close));
-    }
+    return new TaskFunction<>(handle.name(), kind.cast(instance), allocator, lifecycleTime);
+  }
+
+  /** Calls the function's {@code open}; {@link #close} is due also when this throws. */
+  void open(TaskContext task) {
+    long start = System.nanoTime();
     try {
-      result.call("open", () -> {
-        result.function.open(new Context(handle.name(), allocator, task));
+      call("open", () -> {
+        function.open(new Context(name, allocator, task));
         return null;
       });
-    } catch (RuntimeException e) {
-      if (!closeWhenTaskEnds) {
-        try {
-          result.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
+    } finally {
+      addTime(start);
     }
-    return result;
+  }
+
+  private void addTime(long start) {
+    if (lifecycleTime != null) {
+      lifecycleTime.add(System.nanoTime() - start);
+    }
   }
 
   public String name() {
@@ -119,12 +117,14 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
       return;
     }
     closed = true;
+    long start = System.nanoTime();
     try {
       call("close", () -> {
         function.close();
         return null;
       });
     } finally {
+      addTime(start);
       QuiverMemory.closeChecked(allocator, "Quiver function '" + name + "'");
     }
   }

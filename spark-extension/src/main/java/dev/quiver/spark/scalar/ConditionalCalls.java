@@ -1,5 +1,6 @@
 package dev.quiver.spark.scalar;
 
+import dev.quiver.spark.execution.TaskScope;
 import java.util.Arrays;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 final class ConditionalCalls implements AutoCloseable {
   private final ScalarEvalExec.Evaluation plan;
   private final TaskContext task;
+  private final TaskScope scope;
   private final Group[] groups;
   private int rows;
 
@@ -29,7 +31,8 @@ final class ConditionalCalls implements AutoCloseable {
     int[] positions = new int[0];
     int gathered;
 
-    Group(CallGroup spec, ScalarEvalExec.Evaluation plan, TaskContext task) {
+    Group(CallGroup spec, ScalarEvalExec.Evaluation plan, TaskScope scope) {
+      TaskContext task = scope.task();
       this.spec = spec;
       int partition = task.partitionId();
       // Guards are deterministic; initializing costs nothing and keeps a later change safe.
@@ -42,7 +45,7 @@ final class ConditionalCalls implements AutoCloseable {
       if (computed != null) {
         computed.initialize(partition);
       }
-      this.calls = new ScalarCalls(spec, task);
+      this.calls = new ScalarCalls(spec, scope);
     }
 
     void position(int row, int at) {
@@ -56,9 +59,10 @@ final class ConditionalCalls implements AutoCloseable {
   ConditionalCalls(ScalarEvalExec.Evaluation plan, TaskContext task) {
     this.plan = plan;
     this.task = task;
+    this.scope = TaskScope.open(task);
     this.groups = new Group[plan.groups.length];
     for (int g = 0; g < groups.length; g++) {
-      groups[g] = new Group(plan.groups[g], plan, task);
+      groups[g] = new Group(plan.groups[g], plan, scope);
     }
   }
 
@@ -119,9 +123,9 @@ final class ConditionalCalls implements AutoCloseable {
             group.spec.resultSchema.fields()[c].dataType(), results[c], group.positions, rows);
       }
     }
-    plan.inputRows.add(rows);
-    plan.outputRows.add(rows);
-    plan.batches.add(1);
+    plan.metrics.inputRows.add(rows);
+    plan.metrics.outputRows.add(rows);
+    plan.metrics.batches.add(1);
     return columns;
   }
 
@@ -130,23 +134,12 @@ final class ConditionalCalls implements AutoCloseable {
     task.killTaskIfInterrupted();
   }
 
-  /** End of input: closes every guard's calls, also when closing one of them fails. */
+  /**
+   * End of input: closes every guard's calls now, so that a leak fails this task rather than
+   * later, also when closing one of them fails; the task's end closes them otherwise.
+   */
   @Override
   public void close() {
-    RuntimeException failure = null;
-    for (Group group : groups) {
-      try {
-        group.calls.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    scope.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.quiver.spark.scalar;
 
+import dev.quiver.spark.shims.ScalaNames;
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.catalyst.Transforms;
@@ -51,7 +52,7 @@ public final class EvalScalar extends QuiverLogicalNode {
   }
 
   @Override
-  protected Object[] constructorArgs() {
+  public Object[] constructorArgs() {
     return new Object[] {calls, resultAttributes, guards, guardNotes, child()};
   }
 
@@ -72,6 +73,6 @@ public final class EvalScalar extends QuiverLogicalNode {
 
   @Override
   public AttributeSet references() {
-    return Scala.attributeSet(calls).$plus$plus(Scala.attributeSet(guards));
+    return ScalaNames.union(Scala.attributeSet(calls), Scala.attributeSet(guards));
   }
 }

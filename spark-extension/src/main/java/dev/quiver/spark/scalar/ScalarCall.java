@@ -1,5 +1,6 @@
 package dev.quiver.spark.scalar;
 
+import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.Scala;
@@ -7,7 +8,6 @@ import dev.quiver.spark.catalyst.Transforms;
 
 import dev.quiver.spark.catalog.FunctionHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
@@ -33,7 +33,7 @@ import scala.collection.immutable.Seq;
  * Arrow batches, and leaves an attribute in its place.
  */
 public final class ScalarCall extends Expression
-    implements Unevaluable, ImplicitCastInputTypes, java.io.Serializable {
+    implements CaseClass, Unevaluable, ImplicitCastInputTypes, java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private final FunctionHandle function;
   private final DataType dataType;
@@ -145,34 +145,14 @@ public final class ScalarCall extends Expression
         .collect(Collectors.joining(", ", "(", ")"));
   }
 
-  private Object[] constructorArgs() {
+  @Override
+  public Object[] constructorArgs() {
     return new Object[] {function, dataType, nullable, udfDeterministic, children,
         declaredInputTypes, resultId};
   }
 
   @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof ScalarCall;
-  }
-
-  @Override
   public boolean equals(Object that) {
-    return this == that || (that instanceof ScalarCall
-        && Arrays.equals(constructorArgs(), ((ScalarCall) that).constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+    return CaseClass.equal(this, that);
   }
 }

@@ -6,10 +6,10 @@ import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.arrow.VectorCopies;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.execution.TaskFunction;
+import dev.quiver.spark.execution.TaskScope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +18,6 @@ import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.types.DataType;
@@ -35,12 +34,11 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * when two calls of one projection read the same argument, every call after the first gets its
  * own copy, so that what one function writes into its arguments cannot reach another.
  */
-final class ScalarCalls implements AutoCloseable {
+final class ScalarCalls {
   /** Rows the off-heap result vectors hold at first; they grow with the batches they receive. */
   private static final int INITIAL_ROWS = 1024;
 
   private final CallGroup plan;
-  private final TaskContext task;
   private final List<TaskFunction<ScalarFunction>> functions = new ArrayList<>();
   private final RowBatchWriter writer;
   private final BufferAllocator allocator;
@@ -51,11 +49,10 @@ final class ScalarCalls implements AutoCloseable {
   /** Where fixed-width results are copied for Spark to read; null for other types. */
   private final OffHeapColumnVector[] sparkResults;
   private final List<Field> resultFields;
-  private boolean closed;
 
-  ScalarCalls(CallGroup plan, TaskContext task) {
+  /** The calls' functions and batches live in {@code scope}, which closes them. */
+  ScalarCalls(CallGroup plan, TaskScope scope) {
     this.plan = plan;
-    this.task = task;
     this.results = new FieldVector[plan.functions.length];
     this.sparkResults = new OffHeapColumnVector[plan.functions.length];
     for (int c = 0; c < sparkResults.length; c++) {
@@ -65,7 +62,7 @@ final class ScalarCalls implements AutoCloseable {
       }
     }
     this.resultFields = ArrowTypes.schema(plan.resultSchema, plan.timeZone).getFields();
-    this.allocator = QuiverMemory.taskAllocator(task);
+    this.allocator = scope.allocator();
     this.writer = new RowBatchWriter(plan.argumentSchema, plan.timeZone, allocator);
     boolean[] read = new boolean[plan.argumentSchema.fields().length];
     this.copiedArgument = new boolean[plan.functions.length][];
@@ -77,14 +74,12 @@ final class ScalarCalls implements AutoCloseable {
         read[indexes[a]] = true;
       }
     }
-    try {
-      for (FunctionHandle handle : plan.functions) {
-        functions.add(TaskFunction.open(handle, ScalarFunction.class, task));
-      }
-    } finally {
-      // Listeners run last-registered first: results and batches are closed before the
-      // functions check that their allocators are empty.
-      task.addTaskCompletionListener(new TaskCompletion(this::release));
+    // The scope closes in reverse: results and batches before the functions check that their
+    // allocators are empty.
+    TaskScope functionScope = scope.nested();
+    scope.add(this::release);
+    for (FunctionHandle handle : plan.functions) {
+      functions.add(functionScope.function(handle, ScalarFunction.class));
     }
   }
 
@@ -219,6 +214,7 @@ final class ScalarCalls implements AutoCloseable {
     ArrowTypes.closeAll(open);
   }
 
+  /** Closes the results and batches; idempotent. */
   private void release() {
     closeResults();
     writer.close();
@@ -229,15 +225,4 @@ final class ScalarCalls implements AutoCloseable {
       }
     }
   }
-
-  /** End of input: close the functions now, so a leak fails this task rather than later. */
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      release();
-      ArrowTypes.closeAll(functions);
-    }
-  }
-
 }

@@ -1,5 +1,6 @@
 package dev.quiver.spark.scalar;
 
+import dev.quiver.spark.execution.OperatorMetrics;
 import dev.quiver.spark.execution.PartitionFunction;
 
 import dev.quiver.spark.QuiverConf;
@@ -28,7 +29,6 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
-import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -66,7 +66,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   }
 
   @Override
-  protected Object[] constructorArgs() {
+  public Object[] constructorArgs() {
     return new Object[] {calls, resultAttributes, guards, guardNotes, projectList, child()};
   }
 
@@ -115,7 +115,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   @Override
   public RDD<InternalRow> doExecute() {
     return child().execute().mapPartitionsInternal(evaluation(), false,
-        ClassTag$.MODULE$.apply(InternalRow.class));
+        Scala.classTag(InternalRow.class));
   }
 
   /**
@@ -153,7 +153,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   public RDD<ColumnarBatch> doExecuteColumnar() {
     return child().executeColumnar().mapPartitionsInternal(
         new ColumnarEvaluation(evaluation()), false,
-        ClassTag$.MODULE$.apply(ColumnarBatch.class));
+        Scala.classTag(ColumnarBatch.class));
   }
 
   private Evaluation evaluation() {
@@ -176,8 +176,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
       }
     }
     return new Evaluation(groups, child().output(), resultAttributes, projectList, keepInput,
-        outputSources, QuiverConf.batchSize(), metrics().apply("numInputRows"),
-        metrics().apply("numOutputRows"), metrics().apply("numBatches"));
+        outputSources, QuiverConf.batchSize(), operatorMetrics());
   }
 
   /** What an executor needs to evaluate the calls over one partition. */
@@ -190,13 +189,11 @@ public final class ScalarEvalExec extends QuiverExecNode {
     final boolean keepInput;
     final int[] outputSources;
     final int batchSize;
-    final SQLMetric inputRows;
-    final SQLMetric outputRows;
-    final SQLMetric batches;
+    final OperatorMetrics metrics;
 
     Evaluation(CallGroup[] groups, Seq<Attribute> input, Seq<Attribute> results,
         Seq<NamedExpression> projectList, boolean keepInput, int[] outputSources, int batchSize,
-        SQLMetric inputRows, SQLMetric outputRows, SQLMetric batches) {
+        OperatorMetrics metrics) {
       this.groups = groups;
       this.input = input;
       this.results = results;
@@ -204,9 +201,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
       this.keepInput = keepInput;
       this.outputSources = outputSources;
       this.batchSize = batchSize;
-      this.inputRows = inputRows;
-      this.outputRows = outputRows;
-      this.batches = batches;
+      this.metrics = metrics;
     }
 
     @Override

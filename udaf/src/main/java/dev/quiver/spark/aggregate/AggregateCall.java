@@ -1,11 +1,11 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.spark.catalyst.CaseClass;
+import dev.quiver.spark.execution.TaskScope;
 import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.QuiverException;
-import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.Scala;
@@ -15,11 +15,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.TaskContext;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -47,7 +47,7 @@ import scala.collection.immutable.Seq;
  * group is finished.
  */
 public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.Buffer>
-    implements ImplicitCastInputTypes, java.io.Serializable {
+    implements CaseClass, ImplicitCastInputTypes, java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
   private final FunctionHandle function;
@@ -300,16 +300,16 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     final int rowsPerGroup;
 
     TaskRows(AggregateCall call, TaskContext context) {
-      this.function = TaskAggregate.open(call, context);
+      TaskScope scope = TaskScope.open(TaskAggregate.running(call, context));
+      this.function = TaskAggregate.open(call, scope.nested(),
+          SQLConf.get().sessionLocalTimeZone());
       this.attempt = context.taskAttemptId();
       this.children = call.children;
       this.partition = context.partitionId();
       this.batchSize = QuiverConf.batchSize();
       this.rowsPerGroup = Math.min(batchSize, 1024);
-      this.writer = new RowBatchWriter(function.argumentSchema(), function.timeZone(),
-          QuiverMemory.taskAllocator(context));
-      // Runs before the function's own listener: the batch is closed before the leak check.
-      context.addTaskCompletionListener(new TaskCompletion(writer::close));
+      // Closed by the scope before the function (in its nested scope) checks for leaks.
+      this.writer = scope.writer(function.argumentSchema(), function.timeZone());
     }
 
     /**
@@ -357,34 +357,14 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     return toAggString(false);
   }
 
-  private Object[] constructorArgs() {
+  @Override
+  public Object[] constructorArgs() {
     return new Object[] {function, dataType, nullable, udfDeterministic, mergeable, children,
         declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset};
   }
 
   @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof AggregateCall;
-  }
-
-  @Override
   public boolean equals(Object that) {
-    return this == that || (that instanceof AggregateCall
-        && Arrays.equals(constructorArgs(), ((AggregateCall) that).constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+    return CaseClass.equal(this, that);
   }
 }

@@ -1,27 +1,18 @@
 package dev.quiver.spark.aggregate;
 
-import java.io.Serializable;
+import dev.quiver.spark.execution.OperatorMetrics;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 
 /** The SQL metrics of a Quiver aggregate operator, shipped to its tasks. */
-final class AggregateMetrics implements Serializable {
+final class AggregateMetrics extends OperatorMetrics {
   private static final long serialVersionUID = 1L;
 
-  final SQLMetric inputRows;
-  final SQLMetric outputRows;
-  final SQLMetric batches;
-  final SQLMetric functionTime;
-  final SQLMetric groups;
   final SQLMetric spills;
   final SQLMetric spillSize;
   final SQLMetric peakMemory;
 
   AggregateMetrics(scala.collection.immutable.Map<String, SQLMetric> metrics) {
-    this.inputRows = metrics.apply("numInputRows");
-    this.outputRows = metrics.apply("numOutputRows");
-    this.batches = metrics.apply("numBatches");
-    this.functionTime = metrics.apply("functionTime");
-    this.groups = metrics.apply("numGroups");
+    super(metrics);
     this.spills = metrics.apply("numSpills");
     this.spillSize = metrics.apply("spillSize");
     this.peakMemory = metrics.apply("peakMemory");

@@ -1,9 +1,9 @@
 package dev.quiver.spark.aggregate;
 
 import dev.quiver.spark.QuiverException;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.execution.PartitionFunction;
+import dev.quiver.spark.execution.TaskScope;
 import dev.quiver.spark.shims.SparkShims;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -80,6 +80,7 @@ final class AggregatePartitions extends PartitionFunction {
     private final AggregatePartitions plan;
     private final TaskContext task;
     private Iterator<InternalRow> input;
+    private TaskScope scope;
     private TaskAggregate[] functions;
     private GroupTable table;
     private UnsafeKVExternalSorter sorter;
@@ -162,20 +163,19 @@ final class AggregatePartitions extends PartitionFunction {
     private void start() {
       List<AggregateExpression> aggregates = Scala.list(plan.aggregates);
       functions = new TaskAggregate[aggregates.size()];
-      try {
-        for (int i = 0; i < functions.length; i++) {
-          if (aggregates.get(i).aggregateFunction() instanceof AggregateCall call) {
-            functions[i] = TaskAggregate.open(call, task, plan.timeZone);
-          }
+      scope = TaskScope.open(task);
+      TaskScope functionScope = scope.nested();
+      // The scope closes in reverse: states and batches before the functions check that their
+      // allocators are empty.
+      scope.add(this::releaseTable);
+      for (int i = 0; i < functions.length; i++) {
+        if (aggregates.get(i).aggregateFunction() instanceof AggregateCall call) {
+          functions[i] = TaskAggregate.open(call, functionScope, plan.timeZone);
         }
-        table = new GroupTable(plan.grouping, aggregates, plan.aggregateAttributes,
-            plan.resultExpressions, plan.input, plan.initialInputBufferOffset, functions,
-            plan.partialOutput, plan.batchSize, plan.maxGroups, task, plan.metrics);
-      } finally {
-        // Runs before the functions' own listeners: states and batches are closed before the
-        // functions check that their allocators are empty.
-        task.addTaskCompletionListener(new TaskCompletion(this::release));
       }
+      table = new GroupTable(plan.grouping, aggregates, plan.aggregateAttributes,
+          plan.resultExpressions, plan.input, plan.initialInputBufferOffset, functions,
+          plan.partialOutput, plan.batchSize, plan.maxGroups, task, plan.metrics);
     }
 
     private boolean mayAddGroup() {
@@ -301,38 +301,21 @@ final class AggregatePartitions extends PartitionFunction {
       release();
     }
 
-    private boolean released;
-
     private void release() {
-      if (released) {
-        return;
+      if (scope != null) {
+        scope.close();
       }
-      released = true;
-      RuntimeException failure = null;
+    }
+
+    private void releaseTable() {
       try {
         if (table != null) {
           table.close();
         }
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      if (sorter != null) {
-        sorter.cleanupResources();
-      }
-      if (functions != null) {
-        for (TaskAggregate f : functions) {
-          if (f == null) {
-            continue;
-          }
-          try {
-            f.close();
-          } catch (RuntimeException e) {
-            failure = failure == null ? e : failure;
-          }
+      } finally {
+        if (sorter != null) {
+          sorter.cleanupResources();
         }
-      }
-      if (failure != null) {
-        throw failure;
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.spark.shims.ScalaNames;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
@@ -18,8 +19,6 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateMode;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Final$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.PartialMerge$;
 import org.apache.spark.sql.catalyst.plans.physical.AllTuples$;
-import org.apache.spark.sql.catalyst.plans.physical.ClusteredDistribution;
-import org.apache.spark.sql.catalyst.plans.physical.ClusteredDistribution$;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.UnknownPartitioning;
@@ -29,7 +28,6 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
 import scala.Option;
 import scala.collection.immutable.Seq;
-import scala.reflect.ClassTag$;
 
 /**
  * Base of Quiver's aggregate operators. They have the fields and the contract of Spark's
@@ -72,7 +70,7 @@ public abstract class QuiverAggregateExec extends QuiverExecNode {
   protected abstract boolean sortedInput();
 
   @Override
-  protected Object[] constructorArgs() {
+  public Object[] constructorArgs() {
     return new Object[] {requiredChildDistributionExpressions, isStreaming,
         numShufflePartitions, groupingExpressions, aggregateExpressions, aggregateAttributes,
         initialInputBufferOffset, resultExpressions, child()};
@@ -169,8 +167,7 @@ public abstract class QuiverAggregateExec extends QuiverExecNode {
     if (exprs.isEmpty()) {
       return Scala.seq(AllTuples$.MODULE$);
     }
-    return Scala.seq(new ClusteredDistribution(exprs,
-        ClusteredDistribution$.MODULE$.$lessinit$greater$default$2(), Option.empty()));
+    return Scala.seq(ScalaNames.clusteredDistribution(exprs));
   }
 
   /** The child's partitioning, when it is still expressed in columns this operator outputs. */
@@ -235,6 +232,6 @@ public abstract class QuiverAggregateExec extends QuiverExecNode {
         inputAttributes(), partialOutput(), sortedInput(), QuiverConf.batchSize(),
         AggregateConf.maxGroups(), conf.sessionLocalTimeZone(), metrics());
     return child().execute().mapPartitionsInternal(partitions, false,
-        ClassTag$.MODULE$.apply(InternalRow.class));
+        Scala.classTag(InternalRow.class));
   }
 }

@@ -5,13 +5,13 @@ import dev.quiver.function.aggregate.GroupsAccumulator;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.execution.TaskFunction;
+import dev.quiver.spark.execution.TaskScope;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -41,18 +41,19 @@ final class TaskAggregate implements AutoCloseable {
     this.timeZone = timeZone;
   }
 
-  /** Opens the function for the running task, in the session's time zone. */
-  static TaskAggregate open(AggregateCall call, TaskContext context) {
-    return open(call, context, SQLConf.get().sessionLocalTimeZone());
-  }
-
-  static TaskAggregate open(AggregateCall call, TaskContext context, String timeZone) {
+  /** The running task; outside of one, fails naming the function. */
+  static TaskContext running(AggregateCall call, TaskContext context) {
     if (context == null) {
       throw new QuiverException("Quiver aggregate function '" + call.name()
           + "' can only run inside a Spark task.");
     }
-    return new TaskAggregate(call, TaskFunction.open(call.function(), AggregateFunction.class,
-        context), timeZone);
+    return context;
+  }
+
+  /** Opens the function for {@code scope}'s task; the scope closes it. */
+  static TaskAggregate open(AggregateCall call, TaskScope scope, String timeZone) {
+    return new TaskAggregate(call, scope.function(call.function(), AggregateFunction.class),
+        timeZone);
   }
 
   /** The Spark schema of the argument batches: one column per argument, named argN. */

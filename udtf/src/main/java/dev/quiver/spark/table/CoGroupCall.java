@@ -1,9 +1,9 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.catalyst.QuiverBinaryNode;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -11,38 +11,32 @@ import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
-import org.apache.spark.sql.catalyst.plans.logical.BinaryNode;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
 /**
  * A {@code CoGroupFunction} over two inputs grouped by keys of the same types: the counterpart of
  * Spark's {@code FlatMapCoGroupsInArrow}; planned as {@link CoGroupExec}. Follows the constructor
- * contract of {@code QuiverLogicalNode}, for two children.
+ * contract of {@code CaseClass}.
  */
-public final class CoGroupCall extends LogicalPlan
-    implements BinaryNode, MultiInstanceRelation, java.io.Serializable {
+public final class CoGroupCall extends QuiverBinaryNode implements MultiInstanceRelation {
   private final FunctionHandle function;
   private final Seq<Expression> leftKeys;
   private final Seq<Expression> rightKeys;
   private final Seq<SortOrder> leftOrder;
   private final Seq<SortOrder> rightOrder;
   private final Seq<Attribute> resultAttributes;
-  private final LogicalPlan left;
-  private final LogicalPlan right;
 
   public CoGroupCall(FunctionHandle function, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
       Seq<SortOrder> leftOrder, Seq<SortOrder> rightOrder, Seq<Attribute> resultAttributes,
       LogicalPlan left, LogicalPlan right) {
+    super(left, right);
     this.function = function;
     this.leftKeys = leftKeys;
     this.rightKeys = rightKeys;
     this.leftOrder = leftOrder;
     this.rightOrder = rightOrder;
     this.resultAttributes = resultAttributes;
-    this.left = left;
-    this.right = right;
   }
 
   public FunctionHandle function() {
@@ -70,29 +64,9 @@ public final class CoGroupCall extends LogicalPlan
   }
 
   @Override
-  public LogicalPlan left() {
-    return left;
-  }
-
-  @Override
-  public LogicalPlan right() {
-    return right;
-  }
-
-  @Override
-  public Seq<LogicalPlan> children() {
-    return Scala.seq(left, right);
-  }
-
-  @Override
-  public LogicalPlan withNewChildrenInternal(LogicalPlan newLeft, LogicalPlan newRight) {
+  protected LogicalPlan withNewChildren(LogicalPlan newLeft, LogicalPlan newRight) {
     return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
         resultAttributes, newLeft, newRight);
-  }
-
-  @Override
-  public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
   }
 
   @Override
@@ -102,7 +76,7 @@ public final class CoGroupCall extends LogicalPlan
       fresh.add(a.withExprId(NamedExpression.newExprId()));
     }
     return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
-        Scala.seq(fresh), left, right);
+        Scala.seq(fresh), left(), right());
   }
 
   @Override
@@ -118,8 +92,8 @@ public final class CoGroupCall extends LogicalPlan
   /** Both inputs' columns: the function receives them all. */
   @Override
   public AttributeSet references() {
-    List<Expression> used = new ArrayList<>(Scala.list(left.output()));
-    used.addAll(Scala.list(right.output()));
+    List<Expression> used = new ArrayList<>(Scala.list(left().output()));
+    used.addAll(Scala.list(right().output()));
     used.addAll(Scala.list(leftKeys));
     used.addAll(Scala.list(rightKeys));
     used.addAll(Scala.list(leftOrder));
@@ -133,34 +107,9 @@ public final class CoGroupCall extends LogicalPlan
         + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
   }
 
-  private Object[] constructorArgs() {
+  @Override
+  public Object[] constructorArgs() {
     return new Object[] {function, leftKeys, rightKeys, leftOrder, rightOrder, resultAttributes,
-        left, right};
-  }
-
-  @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof CoGroupCall;
-  }
-
-  @Override
-  public boolean equals(Object that) {
-    return this == that || (that instanceof CoGroupCall other
-        && Arrays.equals(constructorArgs(), other.constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+        left(), right()};
   }
 }

@@ -43,7 +43,7 @@ import org.apache.spark.sql.types.StructType;
  * Dataset<Row> high = QuiverTables.call(spark, "threshold_filter", QuiverTables.asTable(v),
  *     QuiverTables.named("threshold", 10));
  *
- * // grouped map: each group's rows, ordered by time, streamed through a fresh instance
+ * // grouped map: each group's rows, ordered by time, streamed through the function
  * Dataset<Row> psd = QuiverTables.groupBy(signals, col("sensor_id"), col("session_id"))
  *     .orderBy(col("time"))
  *     .applyInArrow(new Spectrogram());
@@ -132,8 +132,8 @@ public final class QuiverTables {
     }
 
     /**
-     * Grouped map: each group's rows stream in batches through a fresh instance of
-     * {@code function}, which emits a result of any schema and row count. Without keys, all
+     * Grouped map: each group's rows stream in batches through {@code function}, between its
+     * {@code startGroup} and {@code terminate}; it emits a result of any schema and row count. Without keys, all
      * rows form one group.
      */
     public Dataset<Row> applyInArrow(TableFunction function) {
@@ -167,7 +167,7 @@ public final class QuiverTables {
     }
 
     /**
-     * Cogrouped map: for each key in either Dataset, a fresh instance of {@code function} gets
+     * Cogrouped map: for each key in either Dataset, {@code function} gets {@code startGroup},
      * the left rows, then the right rows, in batches; see {@link CoGroupFunction}.
      */
     public Dataset<Row> applyInArrow(CoGroupFunction function) {

@@ -1,5 +1,6 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
@@ -126,7 +127,7 @@ final class RowEmitter implements Emitter {
     Object[] internal = new Object[columns.length];
     for (int c = 0; c < columns.length; c++) {
       try {
-        internal[c] = JavaValues.toInternal(values[c], columns[c].dataType(),
+        internal[c] = CatalystValues.toCatalyst(values[c], columns[c].dataType(),
             columns[c].nullable());
       } catch (IllegalArgumentException e) {
         throw fail("emitted a row whose value for column '" + columns[c].name() + "' "

@@ -1,5 +1,6 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
@@ -102,7 +103,7 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
       Object value = null;
       if (constant) {
         try {
-          value = JavaValues.toJava(e.eval(null), e.dataType());
+          value = CatalystValues.toJava(e.eval(null), e.dataType());
         } catch (RuntimeException notYetEvaluable) { // e.g. current_date() before optimization
           constant = false;
         }

@@ -87,7 +87,7 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
   }
 
   @Override
-  protected Object[] constructorArgs() {
+  public Object[] constructorArgs() {
     return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
         singlePartition, resultAttributes, tableColumns, child()};
   }

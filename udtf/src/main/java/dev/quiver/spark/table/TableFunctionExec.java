@@ -1,11 +1,10 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.execution.CatalystValues;
+import dev.quiver.spark.shims.ScalaNames;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
-import dev.quiver.spark.QuiverConf;
-import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
-import dev.quiver.spark.arrow.TaskCompletion;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
@@ -23,32 +22,27 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.plans.physical.AllTuples$;
-import org.apache.spark.sql.catalyst.plans.physical.ClusteredDistribution;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
 import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
 import org.apache.spark.sql.execution.GroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
 import scala.Tuple2;
-import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
-import scala.reflect.ClassTag$;
 
 /**
  * Runs a Quiver table function over its TABLE argument: the counterpart of Spark's
  * {@code ArrowEvalPythonUDTFExec} and {@code FlatMapGroupsInArrowExec}. It requires its child to
  * be clustered by the partition keys (or in one partition for {@code WITH SINGLE PARTITION}) and
  * sorted by the keys and then the ORDER BY, so {@code EnsureRequirements} adds exactly the
- * shuffle and sort needed. Groups are runs of equal keys; each gets a fresh function instance,
- * its rows in Arrow batches of at most {@code spark.quiver.batchSize} rows, and one
- * {@code terminate}. Only one input batch and a few chunks of output are held at a time, so a
+ * shuffle and sort needed. Groups are runs of equal keys; the task's one function instance gets
+ * for each a {@code startGroup}, its rows in Arrow batches of at most
+ * {@code spark.quiver.batchSize} rows, and one {@code terminate}. Only one input batch and a few chunks of output are held at a time, so a
  * group of any size streams through, and so does the output of a call.
  */
 public final class TableFunctionExec extends QuiverExecNode {
@@ -77,7 +71,7 @@ public final class TableFunctionExec extends QuiverExecNode {
   }
 
   @Override
-  protected Object[] constructorArgs() {
+  public Object[] constructorArgs() {
     return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
         singlePartition, resultAttributes, tableColumns, child()};
   }
@@ -90,9 +84,7 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   protected Map<String, SQLMetric> createMetrics() {
-    Map<String, SQLMetric> metrics = standardMetrics();
-    metrics.put("numGroups", countMetric("number of groups"));
-    return metrics;
+    return standardMetrics(true);
   }
 
   @Override
@@ -138,8 +130,7 @@ public final class TableFunctionExec extends QuiverExecNode {
   public Seq<Distribution> requiredChildDistribution() {
     Distribution required;
     if (!partitionBy.isEmpty()) {
-      required = new ClusteredDistribution(partitionBy,
-          ClusteredDistribution.apply$default$2(), Option.empty());
+      required = ScalaNames.clusteredDistribution(partitionBy);
     } else if (singlePartition) {
       required = AllTuples$.MODULE$;
     } else {
@@ -165,15 +156,11 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    String timeZone = SQLConf.get().sessionLocalTimeZone();
-    Evaluation evaluation = new Evaluation(function, arguments, argumentNames, partitionBy,
-        child().output(), tableColumns, schemaOf(resultAttributes), timeZone,
-        QuiverConf.batchSize(),
-        metrics().apply("numInputRows"), metrics().apply("numOutputRows"),
-        metrics().apply("numBatches"), metrics().apply("functionTime"),
-        metrics().apply("numGroups"));
+    Evaluation evaluation = new Evaluation(StreamedCall.of(function, resultAttributes,
+        operatorMetrics()), arguments, argumentNames, partitionBy, child().output(),
+        tableColumns);
     return child().execute().mapPartitionsInternal(evaluation, false,
-        ClassTag$.MODULE$.apply(InternalRow.class));
+        Scala.classTag(InternalRow.class));
   }
 
   static StructType schemaOf(Seq<Attribute> attributes) {
@@ -199,7 +186,7 @@ public final class TableFunctionExec extends QuiverExecNode {
       Expression e = values.get(i);
       DataType type = e.dataType();
       builder.add(nameList.get(i).isEmpty() ? null : nameList.get(i),
-          JavaValues.toJava(e.eval(null), type), type.simpleString(), true);
+          CatalystValues.toJava(e.eval(null), type), type.simpleString(), true);
     }
     return builder.build();
   }
@@ -207,40 +194,21 @@ public final class TableFunctionExec extends QuiverExecNode {
   /** What an executor needs to run the function over one partition. */
   private static final class Evaluation extends PartitionFunction {
     private static final long serialVersionUID = 1L;
-    final FunctionHandle function;
+    final StreamedCall call;
     final Seq<Expression> arguments;
     final Seq<String> argumentNames;
     final Seq<Expression> partitionBy;
     final Seq<Attribute> input;
     final Seq<Attribute> tableColumns;
-    final StructType resultType;
-    final String timeZone;
-    final int batchSize;
-    final SQLMetric inputRows;
-    final SQLMetric outputRows;
-    final SQLMetric batches;
-    final SQLMetric functionTime;
-    final SQLMetric groups;
 
-    Evaluation(FunctionHandle function, Seq<Expression> arguments, Seq<String> argumentNames,
-        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns,
-        StructType resultType,
-        String timeZone, int batchSize, SQLMetric inputRows, SQLMetric outputRows,
-        SQLMetric batches, SQLMetric functionTime, SQLMetric groups) {
-      this.function = function;
+    Evaluation(StreamedCall call, Seq<Expression> arguments, Seq<String> argumentNames,
+        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns) {
+      this.call = call;
       this.arguments = arguments;
       this.argumentNames = argumentNames;
       this.partitionBy = partitionBy;
       this.input = input;
       this.tableColumns = tableColumns;
-      this.resultType = resultType;
-      this.timeZone = timeZone;
-      this.batchSize = batchSize;
-      this.inputRows = inputRows;
-      this.outputRows = outputRows;
-      this.batches = batches;
-      this.functionTime = functionTime;
-      this.groups = groups;
     }
 
     @Override
@@ -250,29 +218,20 @@ public final class TableFunctionExec extends QuiverExecNode {
   }
 
   /**
-   * Pulls the groups of one partition through the function: open, then eval per batch until the
-   * group ends or the function skips the rest, then terminate and close. The calls run on the
-   * worker of {@link StreamedCalls}, so rows come out as they are emitted; input batches are
-   * filled, and task kills checked, on the task's thread between calls.
+   * Pulls the groups of one partition through the function: startGroup, then eval per batch
+   * until the group ends or the function skips the rest, then terminate.
    */
-  private static final class Evaluator extends AbstractIterator<InternalRow> {
-    private final Evaluation plan;
-    private final TaskContext task;
+  private static final class Evaluator extends StreamedEvaluator<TableFunction> {
     private final Arguments arguments;
     private final RowBatchWriter writer;
     /** The TABLE argument's columns out of the child's rows; null when they are all it has. */
     private final UnsafeProjection tableRow;
-    private final RowEmitter emitter;
-    private final StreamedCalls calls;
-    private final FunctionInstances<TableFunction> instances;
     private final Iterator<Tuple2<InternalRow, Iterator<InternalRow>>> keyedGroups;
     private Iterator<InternalRow> wholePartition;
     private Iterator<InternalRow> group;
-    private boolean finished;
 
     Evaluator(Evaluation plan, Iterator<InternalRow> rows, TaskContext task) {
-      this.plan = plan;
-      this.task = task;
+      super(task, plan.call, TableFunction.class, TableFunction::startGroup);
       this.arguments = constantArguments(plan.arguments, plan.argumentNames);
       if (plan.partitionBy.isEmpty()) {
         this.keyedGroups = null;
@@ -280,58 +239,28 @@ public final class TableFunctionExec extends QuiverExecNode {
       } else {
         this.keyedGroups = groupsOf(rows, plan.partitionBy, plan.input);
       }
-      this.writer = new RowBatchWriter(TableFunctionExec.schemaOf(plan.tableColumns),
-          plan.timeZone, QuiverMemory.taskAllocator(task));
+      this.writer = inputs.writer(schemaOf(plan.tableColumns), plan.call.timeZone());
       this.tableRow = plan.tableColumns.equals(plan.input) ? null
           : UnsafeProjection.create(
               Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))), plan.input);
-      this.emitter = new RowEmitter(plan.function.name(), plan.resultType, plan.timeZone);
-      this.calls = new StreamedCalls(plan.function.name(), task, plan.batchSize,
-          plan.outputRows);
       emitter.sinkTo(row -> calls.add(row.copy()));
-      this.instances = new FunctionInstances<>(plan.function, TableFunction.class, task,
-          emitter, plan.functionTime);
-      // Runs before the task allocator's listener (registered earlier): the instance closes and
-      // checks its own allocator, then the input batch is released.
-      task.addTaskCompletionListener(new TaskCompletion(this::release));
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (!calls.hasRow()) {
-        if (finished || !step()) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      return calls.next();
     }
 
     /** One unit of work: start a group, evaluate a batch, or end a group. */
-    private boolean step() {
-      // Sources such as range() do not check for kills themselves.
-      task.killTaskIfInterrupted();
+    @Override
+    boolean step() {
       if (group == null) {
         group = nextGroup();
         if (group == null) {
-          finish();
           return false;
         }
-        plan.groups.add(1);
-        instances.open();
+        metrics.groups.add(1);
+        function.startGroup();
       } else if (group.hasNext()) {
         evalBatch();
       } else {
         group = null;
-        calls.start(() -> instances.eval("terminate", f -> f.terminate(emitter)),
-            done -> instances.closeCurrent());
+        calls.start(() -> function.eval("terminate", f -> f.terminate(emitter)), done -> { });
       }
       return true;
     }
@@ -348,37 +277,21 @@ public final class TableFunctionExec extends QuiverExecNode {
     private void evalBatch() {
       writer.reset();
       int rows = 0;
-      while (rows < plan.batchSize && group.hasNext()) {
+      while (rows < batchSize && group.hasNext()) {
         InternalRow row = group.next();
         writer.write(tableRow == null ? row : tableRow.apply(row));
         rows++;
       }
       VectorSchemaRoot batch = writer.finish();
-      plan.inputRows.add(rows);
-      plan.batches.add(1);
-      calls.start(() -> instances.eval("eval", f -> f.eval(batch, arguments, emitter)),
+      metrics.inputRows.add(rows);
+      metrics.batches.add(1);
+      calls.start(() -> function.eval("eval", f -> f.eval(batch, arguments, emitter)),
           more -> {
             if (!more) {
               // The grouped iterator skips the rest of the group when asked for the next one.
-              group = scala.collection.Iterator$.MODULE$.empty();
+              group = Scala.emptyIterator();
             }
           });
-    }
-
-    /** End of the partition: close now, so that a leak fails this task rather than later. */
-    private void finish() {
-      finished = true;
-      release();
-    }
-
-    private void release() {
-      try {
-        // The worker first, so that the instance and the input batch outlive its last call.
-        calls.close();
-        instances.close();
-      } finally {
-        writer.close();
-      }
     }
   }
 }

@@ -1,18 +1,16 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
-import java.util.Arrays;
+import dev.quiver.spark.shims.JavaGenerator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Generator;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
-import org.apache.spark.sql.catalyst.trees.TreePattern$;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
-import scala.Enumeration;
 import scala.collection.IterableOnce;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -24,8 +22,8 @@ import scala.collection.immutable.Seq;
  * from a LATERAL join into {@code Generate} over the outer rows. {@link TableFunctionStrategy}
  * plans it as {@link LateralTableFunctionExec}; it is never evaluated row by row by Spark.
  */
-public final class TableFunctionGenerator extends Expression
-    implements Generator, java.io.Serializable {
+public final class TableFunctionGenerator extends JavaGenerator
+    implements CaseClass, java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private final FunctionHandle function;
   private final Seq<Expression> children;
@@ -70,17 +68,6 @@ public final class TableFunctionGenerator extends Expression
   @Override
   public boolean deterministic() {
     return udfDeterministic && children.forall(Expression::deterministic);
-  }
-
-  @Override
-  public Seq<Enumeration.Value> nodePatterns() {
-    return Scala.seq(TreePattern$.MODULE$.GENERATOR());
-  }
-
-  @Override
-  public void org$apache$spark$sql$catalyst$expressions$Generator$_setter_$nodePatterns_$eq(
-      Seq<Enumeration.Value> patterns) {
-    // The trait's initializer never runs for a Java class; nodePatterns() answers directly.
   }
 
   @Override
@@ -146,33 +133,13 @@ public final class TableFunctionGenerator extends Expression
     return out.append(')').toString();
   }
 
-  private Object[] constructorArgs() {
+  @Override
+  public Object[] constructorArgs() {
     return new Object[] {function, children, argumentNames, elementSchema, udfDeterministic};
   }
 
   @Override
-  public int productArity() {
-    return constructorArgs().length;
-  }
-
-  @Override
-  public Object productElement(int n) {
-    return constructorArgs()[n];
-  }
-
-  @Override
-  public boolean canEqual(Object that) {
-    return that instanceof TableFunctionGenerator;
-  }
-
-  @Override
   public boolean equals(Object that) {
-    return this == that || (that instanceof TableFunctionGenerator other
-        && Arrays.equals(constructorArgs(), other.constructorArgs()));
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(constructorArgs());
+    return CaseClass.equal(this, that);
   }
 }

@@ -65,9 +65,7 @@ final class DeterminismFixtures {
   }
 
   /** Analyze asks for PARTITION BY k ORDER BY rand(42); emits like {@link TableFixtures.Trace}. */
-  public static final class RandomOrder implements TableFunction {
-    private final TableFixtures.Trace trace = new TableFixtures.Trace();
-
+  public static final class RandomOrder extends TableFixtures.Traced {
     @Override
     public String name() {
       return "random_order";
@@ -75,17 +73,7 @@ final class DeterminismFixtures {
 
     @Override
     public AnalyzeResult analyze(AnalyzeArguments call) {
-      return AnalyzeResult.of(trace.resultSchema()).partitionBy("k").orderBy("rand(42)");
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      trace.eval(table, arguments, out);
-    }
-
-    @Override
-    public void terminate(Emitter out) {
-      trace.terminate(out);
+      return AnalyzeResult.of(schema()).partitionBy("k").orderBy("rand(42)");
     }
   }
 }

@@ -221,6 +221,14 @@ public final class GroupStreamingBenchmark {
     }
 
     @Override
+    public void startGroup() {
+      rows = 0;
+      sum = 0;
+      batches = 0;
+      largest = 0;
+    }
+
+    @Override
     public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
       BigIntVector values = (BigIntVector) table.getVector("v");
       int n = table.getRowCount();

@@ -84,8 +84,39 @@ final class TableFixtures {
     }
 
     @Override
+    public void startGroup() {
+      batches = 0;
+      key = "";
+    }
+
+    @Override
     public void terminate(Emitter out) {
       out.emitRow("terminate", key, batches, null);
+    }
+  }
+
+  /** Emits like {@link Trace}, with the partitioning and ordering its subclass's analyze asks. */
+  abstract static class Traced implements TableFunction {
+    private final Trace trace = new Trace();
+
+    /** The result schema of {@link Trace}. */
+    static String schema() {
+      return new Trace().resultSchema();
+    }
+
+    @Override
+    public void startGroup() {
+      trace.startGroup();
+    }
+
+    @Override
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      trace.eval(table, arguments, out);
+    }
+
+    @Override
+    public void terminate(Emitter out) {
+      trace.terminate(out);
     }
   }
 
@@ -139,6 +170,11 @@ final class TableFixtures {
     }
 
     @Override
+    public void startGroup() {
+      calls = 0;
+    }
+
+    @Override
     public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
       calls++;
       int n = arguments.getInt(0);
@@ -188,9 +224,7 @@ final class TableFixtures {
   }
 
   /** Analyze asks for PARTITION BY k ORDER BY x DESC; emits like {@link Trace}. */
-  public static final class SelfPartitioned implements TableFunction {
-    private final Trace trace = new Trace();
-
+  public static final class SelfPartitioned extends Traced {
     @Override
     public String name() {
       return "self_partitioned";
@@ -198,17 +232,7 @@ final class TableFixtures {
 
     @Override
     public AnalyzeResult analyze(AnalyzeArguments call) {
-      return AnalyzeResult.of(trace.resultSchema()).partitionBy("k").orderBy("x DESC");
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      trace.eval(table, arguments, out);
-    }
-
-    @Override
-    public void terminate(Emitter out) {
-      trace.terminate(out);
+      return AnalyzeResult.of(schema()).partitionBy("k").orderBy("x DESC");
     }
   }
 
@@ -224,6 +248,11 @@ final class TableFixtures {
     @Override
     public String resultSchema() {
       return "k bigint, x bigint";
+    }
+
+    @Override
+    public void startGroup() {
+      evals = 0;
     }
 
     @Override
@@ -362,6 +391,14 @@ final class TableFixtures {
     }
 
     @Override
+    public void startGroup() {
+      key = null;
+      left = 0;
+      right = 0;
+      leftSum = 0;
+    }
+
+    @Override
     public void evalLeft(VectorSchemaRoot batch, Emitter out) {
       BigIntVector keys = (BigIntVector) batch.getVector("k");
       BigIntVector values = (BigIntVector) batch.getVector("x");
@@ -399,6 +436,14 @@ final class TableFixtures {
     @Override
     public String resultSchema() {
       return "k bigint, rows int, first bigint, last bigint";
+    }
+
+    @Override
+    public void startGroup() {
+      key = null;
+      rows = 0;
+      first = null;
+      last = 0;
     }
 
     @Override
