@@ -10,7 +10,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * updated from one batch that mixes the rows of all of them, with a group index per row. Modelled
  * on DataFusion's {@code GroupsAccumulator}. A query with a million groups calls
  * {@link #update} once per batch instead of once per group, and the accumulator can keep its
- * states in a few primitive arrays instead of a million objects.
+ * states in a few primitive arrays instead of a million objects; with
+ * {@link #mergeBatch} and {@link #state(int, StateCodec, BufferAllocator)} it also reads and
+ * writes the states that cross the shuffle as one Arrow column per batch, as DataFusion's
+ * {@code merge_batch} and {@code state} do, instead of one state object per group.
  *
  * <pre>{@code
  * public final class Average implements AggregateFunction<double[]> {

@@ -188,7 +188,7 @@ final class GroupTable implements AutoCloseable {
       this.resultProjection.initialize(partition);
     }
 
-    this.keys = new GroupKeys(grouping, input, template, !anyBuiltin, maxGroups,
+    this.keys = GroupKeys.create(grouping, input, template, anyBuiltin, maxGroups,
         task.taskMemoryManager());
     this.memory = new StateMemory(task.taskMemoryManager());
   }
@@ -244,7 +244,7 @@ final class GroupTable implements AutoCloseable {
    */
   void flushUpdates() {
     sinceFlush = 0;
-    long states = 0;
+    long states = keys.heapBytes();
     for (AggregateSlot slot : slots) {
       slot.flush(keys.numGroups(), metrics);
       states += slot.states().sizeInBytes();
