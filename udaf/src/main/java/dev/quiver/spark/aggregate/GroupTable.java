@@ -316,6 +316,9 @@ final class GroupTable implements AutoCloseable {
       slot.states().encodeAll(keys.numGroups());
     }
     keys.startIteration();
+    // The states and any heap key table are dropped right after: hand their reservation to the
+    // sorter, as the map's destructive iterator hands it the pages already read.
+    memory.release();
     UnsafeKVExternalSorter sorter = sorters.get();
     for (UnsafeRow key = keys.next(); key != null; key = keys.next()) {
       UnsafeRow value = keys.value();
