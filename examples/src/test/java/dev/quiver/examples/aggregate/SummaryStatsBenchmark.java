@@ -18,7 +18,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * java -cp "$(cat cp.txt):examples/target/classes:examples/target/test-classes" \
- *   dev.quiver.examples.aggregate.SummaryStatsBenchmark [rounds] [rows] [only-contender]
+ *   dev.quiver.examples.aggregate.SummaryStatsBenchmark [rounds] [rows] [contender|all] \
+ *   [range,parquet]
  * </pre>
  *
  * Not part of the test suite.
@@ -33,7 +34,9 @@ public final class SummaryStatsBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     long rows = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L;
-    String only = args.length > 2 ? args[2] : null;
+    String only = args.length > 2 && !args[2].equals("all") ? args[2] : null;
+    List<String> sources = args.length > 3 ? List.of(args[3].split(","))
+        : List.of("range", "parquet");
     Map<String, Object> settings = Map.of("spark.sql.extensions",
         "dev.quiver.spark.QuiverExtensions", "spark.ui.enabled", "false",
         "spark.driver.bindAddress", "127.0.0.1", "spark.driver.host", "127.0.0.1");
@@ -50,7 +53,7 @@ public final class SummaryStatsBenchmark {
       }
       spark.sql(range).createOrReplaceTempView("range_" + keys);
       spark.read().parquet(parquet).createOrReplaceTempView("parquet_" + keys);
-      for (String source : new String[] {"range", "parquet"}) {
+      for (String source : sources) {
         String table = source + "_" + keys;
         Map<String, String> contenders = new LinkedHashMap<>();
         contenders.put("built-in", String.format(BUILTIN, table));
