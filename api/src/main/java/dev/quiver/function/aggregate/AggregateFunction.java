@@ -9,7 +9,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * that group's argument columns, and turns the state into one value per group. The JVM
  * counterpart of PySpark's grouped-aggregate {@code @pandas_udf}, with partial aggregation
  * before the shuffle. Modelled on DataFusion's {@code Accumulator}; functions that aggregate many
- * small groups may add the vectorized form, {@link GroupsAccumulator}.
+ * small groups may add the vectorized form, {@link GroupsAccumulator}. The short way to write a
+ * two-phase aggregate is {@link MergeableAggregateFunction}: mergeable by its type, with states
+ * serialized by the {@linkplain StateCodec#standard() standard codec}, so the example below
+ * needs neither {@code serialize} nor {@code deserialize} there. This interface, with
+ * hand-written codecs, is the full form.
  *
  * <pre>{@code
  * public final class LongSum implements AggregateFunction<long[]> {
@@ -174,7 +178,10 @@ public interface AggregateFunction<S> extends QuiverFunction {
 
   /**
    * Whether two states of one group can be combined with {@link #merge}; {@code true} by default.
-   * See "Functions that cannot merge" above.
+   * See "Functions that cannot merge" above. Prefer declaring it by type: implement
+   * {@link MergeableAggregateFunction}, or return {@code false} here. A function that implements
+   * only this interface and keeps the default must implement {@code merge}, {@code serialize}
+   * and {@code deserialize}; registration fails otherwise.
    */
   default boolean isMergeable() {
     return true;
@@ -211,7 +218,9 @@ public interface AggregateFunction<S> extends QuiverFunction {
   /**
    * The state as bytes that {@link #deserialize} turns back into an equal state, possibly in
    * another JVM. Quiver's operators and Spark's write the same bytes, so keep the format stable
-   * across versions of the function that may run in one job.
+   * across versions of the function that may run in one job. {@link StateCodec#standard()}
+   * writes primitive, string and {@code Serializable} states; {@link MergeableAggregateFunction}
+   * uses it by default.
    */
   default byte[] serialize(S state) throws Exception {
     throw new UnsupportedOperationException(

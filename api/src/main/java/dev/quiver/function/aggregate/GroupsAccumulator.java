@@ -2,6 +2,7 @@ package dev.quiver.function.aggregate;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -9,7 +10,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * updated from one batch that mixes the rows of all of them, with a group index per row. Modelled
  * on DataFusion's {@code GroupsAccumulator}. A query with a million groups calls
  * {@link #update} once per batch instead of once per group, and the accumulator can keep its
- * states in a few primitive arrays instead of a million objects.
+ * states in a few primitive arrays instead of a million objects; with
+ * {@link #mergeBatch} and {@link #state(int, StateCodec, BufferAllocator)} it also reads and
+ * writes the states that cross the shuffle as one Arrow column per batch, as DataFusion's
+ * {@code merge_batch} and {@code state} do, instead of one state object per group.
  *
  * <pre>{@code
  * public final class Average implements AggregateFunction<double[]> {
@@ -85,15 +89,21 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <ul>
  *   <li>{@link #update} with batches of rows of the function's arguments (mergeable functions in
  *       their first phase, and every function that cannot merge);</li>
- *   <li>{@link #merge} with states that {@link AggregateFunction#deserialize} made from the
- *       bytes another task or a spill wrote (the second phase);</li>
+ *   <li>{@link #mergeBatch} with a column of encoded states that another task or a spill
+ *       wrote, and the group of each (the second phase);</li>
  * </ul>
  * and finally exactly one of:
  * <ul>
- *   <li>{@link #state} once for each group, to serialize the groups' states with
- *       {@link AggregateFunction#serialize} for the shuffle or a spill file;</li>
+ *   <li>{@link #state(int, StateCodec, BufferAllocator)} once, for the encoded states of all
+ *       groups as one column, for the shuffle or a spill file;</li>
  *   <li>{@link #evaluate} once, for the values of all groups;</li>
  * </ul>
+ * The defaults of {@code mergeBatch} and {@code state(int, StateCodec, BufferAllocator)} go
+ * through the simple form one group at a time: they decode each state with the function's codec
+ * ({@link AggregateFunction#deserialize}) and call {@link #merge(int, Object)}, and encode
+ * {@link #state(int)} of each group. An accumulator that keeps its states in primitive arrays
+ * reads and writes the encoded columns directly instead, and a final phase then merges a batch of
+ * partial states without a Java object per group, as DataFusion's {@code merge_batch} does.
  * and {@link #close()} in every case, also when the task fails. An accumulator is used by one
  * thread only.
  *
@@ -119,12 +129,54 @@ public interface GroupsAccumulator<S> extends AutoCloseable {
 
   /**
    * Merges a state of the simple form into group {@code groupId}, which may be larger than any
-   * id seen before.
+   * id seen before. Called by the default {@link #mergeBatch}.
    */
   void merge(int groupId, S state) throws Exception;
 
+  /**
+   * Merges a batch of encoded states: entry {@code i} of {@code states} (bytes that
+   * {@code codec.encode}, or this accumulator's {@link #state(int, StateCodec, BufferAllocator)},
+   * wrote) into group {@code groupIds[i]}, for every {@code i < states.getValueCount()}. The
+   * same group may occur several times in one batch; null entries carry no state and are skipped.
+   * The vector and the array belong to Quiver: do not keep them.
+   *
+   * @param numGroups the number of groups the table has now; every id is below it
+   * @param codec the function's own codec, {@link AggregateFunction#serialize} and
+   *     {@link AggregateFunction#deserialize}
+   */
+  default void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups,
+      StateCodec<S> codec) throws Exception {
+    for (int i = 0; i < states.getValueCount(); i++) {
+      if (!states.isNull(i)) {
+        merge(groupIds[i], codec.decode(states.get(i)));
+      }
+    }
+  }
+
   /** The state of group {@code groupId} in the simple form, for serialization. */
   S state(int groupId) throws Exception;
+
+  /**
+   * The encoded states of groups {@code 0} to {@code numGroups - 1}, in that order, as one
+   * non-null binary column from {@code allocator}, which Quiver closes. The bytes must be those
+   * {@code codec.encode} writes for the same state, so that the simple form, this accumulator and
+   * Spark's own operators read each other's states.
+   */
+  default VarBinaryVector state(int numGroups, StateCodec<S> codec, BufferAllocator allocator)
+      throws Exception {
+    VarBinaryVector out = new VarBinaryVector("state", allocator);
+    try {
+      out.allocateNew(numGroups);
+      for (int g = 0; g < numGroups; g++) {
+        out.setSafe(g, codec.encode(state(g)));
+      }
+      out.setValueCount(numGroups);
+      return out;
+    } catch (Exception | Error e) {
+      out.close();
+      throw e;
+    }
+  }
 
   /**
    * The values of groups {@code 0} to {@code numGroups - 1}, in that order, in a vector of the

@@ -2,13 +2,18 @@ package dev.quiver.examples.aggregate;
 
 import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
+import dev.quiver.function.aggregate.StateCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -30,7 +35,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * <p>The state keeps the count, the running mean, the sum of squared deviations from it and the
  * maximum (Welford's method, merged with Chan's formula), which stays accurate where the
  * textbook {@code sum(x*x)/n - mean*mean} loses all digits to cancellation. It implements the
- * vectorized form too, which keeps the states of all groups in four primitive arrays.
+ * vectorized form too, which keeps the states of all groups in one primitive array and reads and
+ * writes the shuffled states as one Arrow column per batch ({@code mergeBatch}, {@code state}).
  */
 public final class SummaryStats implements AggregateFunction<SummaryStats.Stats> {
   private static final long serialVersionUID = 1L;
@@ -174,13 +180,74 @@ public final class SummaryStats implements AggregateFunction<SummaryStats.Stats>
     @Override
     public void merge(int groupId, Stats state) {
       grow(groupId + 1);
-      Stats into = state(groupId);
-      into.add(state);
-      int at = groupId * 4;
-      states[at + COUNT] = into.count;
-      states[at + MEAN] = into.mean;
-      states[at + M2] = into.m2;
-      states[at + MAX] = into.max;
+      merge(groupId * 4, state.count, state.mean, state.m2, state.max);
+    }
+
+    /**
+     * The second phase: reads the 32 bytes {@link SummaryStats#serialize} wrote for each state
+     * straight from the Arrow column, without a {@code Stats} object per group.
+     */
+    @Override
+    public void mergeBatch(VarBinaryVector encoded, int[] groupIds, int numGroups,
+        StateCodec<Stats> codec) {
+      grow(numGroups);
+      ArrowBuf data = encoded.getDataBuffer();
+      ArrowBuf offsets = encoded.getOffsetBuffer();
+      for (int i = 0; i < encoded.getValueCount(); i++) {
+        if (encoded.isNull(i)) {
+          continue;
+        }
+        long from = offsets.getInt((long) i * BaseVariableWidthVector.OFFSET_WIDTH);
+        merge(groupIds[i] * 4, bigEndianLong(data, from), bigEndianDouble(data, from + 8),
+            bigEndianDouble(data, from + 16), bigEndianDouble(data, from + 24));
+      }
+    }
+
+    /** The first phase's output: every group's 32 bytes written straight into one column. */
+    @Override
+    public VarBinaryVector state(int numGroups, StateCodec<Stats> codec,
+        BufferAllocator allocator) {
+      grow(numGroups);
+      VarBinaryVector out = new VarBinaryVector("state", allocator);
+      out.allocateNew(32L * numGroups, numGroups);
+      ArrowBuf data = out.getDataBuffer();
+      ArrowBuf offsets = out.getOffsetBuffer();
+      for (int g = 0; g < numGroups; g++) {
+        long to = 32L * g;
+        int at = g * 4;
+        data.setLong(to, Long.reverseBytes((long) states[at + COUNT]));
+        data.setLong(to + 8, Long.reverseBytes(Double.doubleToRawLongBits(states[at + MEAN])));
+        data.setLong(to + 16, Long.reverseBytes(Double.doubleToRawLongBits(states[at + M2])));
+        data.setLong(to + 24, Long.reverseBytes(Double.doubleToRawLongBits(states[at + MAX])));
+        offsets.setInt((long) (g + 1) * BaseVariableWidthVector.OFFSET_WIDTH, 32 * (g + 1));
+        BitVectorHelper.setBit(out.getValidityBuffer(), g);
+      }
+      out.setLastSet(numGroups - 1);
+      out.setValueCount(numGroups);
+      return out;
+    }
+
+    private static long bigEndianLong(ArrowBuf data, long at) {
+      return Long.reverseBytes(data.getLong(at));
+    }
+
+    private static double bigEndianDouble(ArrowBuf data, long at) {
+      return Double.longBitsToDouble(Long.reverseBytes(data.getLong(at)));
+    }
+
+    /** Chan's formula on the array: the state at {@code at} absorbs another group's moments. */
+    private void merge(int at, long count, double mean, double m2, double max) {
+      if (count == 0) {
+        return;
+      }
+      double[] s = states;
+      double n = s[at + COUNT];
+      double total = n + count;
+      double delta = mean - s[at + MEAN];
+      s[at + MEAN] += delta * count / total;
+      s[at + M2] += m2 + delta * delta * (n * count / total);
+      s[at + COUNT] = total;
+      s[at + MAX] = Math.max(s[at + MAX], max);
     }
 
     @Override

@@ -59,12 +59,23 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   private final Seq<AbstractDataType> declaredInputTypes;
   private final int mutableAggBufferOffset;
   private final int inputAggBufferOffset;
+  /** Why Spark's row-by-row operators run this call, shown in EXPLAIN; null on Quiver's. */
+  private final String fallback;
   private transient TaskRows task;
 
   public AggregateCall(FunctionHandle function, DataType dataType, boolean nullable,
       boolean udfDeterministic, boolean mergeable, Seq<Expression> children,
       Seq<AbstractDataType> declaredInputTypes, int mutableAggBufferOffset,
       int inputAggBufferOffset) {
+    this(function, dataType, nullable, udfDeterministic, mergeable, children, declaredInputTypes,
+        mutableAggBufferOffset, inputAggBufferOffset, null);
+  }
+
+  public AggregateCall(FunctionHandle function, DataType dataType, boolean nullable,
+      boolean udfDeterministic, boolean mergeable, Seq<Expression> children,
+      Seq<AbstractDataType> declaredInputTypes, int mutableAggBufferOffset,
+      int inputAggBufferOffset, String fallback) {
+    this.fallback = fallback;
     this.function = function;
     this.dataType = dataType;
     this.nullable = nullable;
@@ -87,6 +98,17 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   /** Whether partial states of this function can be merged; see AggregateFunction.isMergeable. */
   public boolean mergeable() {
     return mergeable;
+  }
+
+  /** Why Spark's row-by-row operators run this call (see {@link AggregateFallback}), or null. */
+  public String fallback() {
+    return fallback;
+  }
+
+  /** This call, marked as run by Spark's row-by-row operators for {@code reason}. */
+  AggregateCall withFallback(String reason) {
+    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
+        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset, reason);
   }
 
   @Override
@@ -122,19 +144,20 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   @Override
   public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
     return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, offset, inputAggBufferOffset);
+        declaredInputTypes, offset, inputAggBufferOffset, fallback);
   }
 
   @Override
   public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
     return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, mutableAggBufferOffset, offset);
+        declaredInputTypes, mutableAggBufferOffset, offset, fallback);
   }
 
   @Override
   public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
     return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable,
-        newChildren.toList(), declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset);
+        newChildren.toList(), declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset,
+        fallback);
   }
 
   @Override
@@ -349,7 +372,8 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   @Override
   public String toAggString(boolean isDistinct) {
     return name() + Scala.list(children).stream().map(Object::toString)
-        .collect(Collectors.joining(", ", isDistinct ? "(distinct " : "(", ")"));
+        .collect(Collectors.joining(", ", isDistinct ? "(distinct " : "(", ")"))
+        + (fallback == null ? "" : " [row by row: " + fallback + "]");
   }
 
   @Override
@@ -360,7 +384,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
   @Override
   public Object[] constructorArgs() {
     return new Object[] {function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset};
+        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset, fallback};
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.quiver.spark.aggregate;
 
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.function.aggregate.MergeableAggregateFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalog.FunctionKind;
@@ -37,6 +38,7 @@ public final class AggregateFunctionKind implements FunctionKind {
   @Override
   public void install(SparkSessionExtensions extensions) {
     extensions.injectPlannerStrategy(session -> new AggregateStrategy());
+    extensions.injectPreCBORule(session -> new AggregateFallback());
   }
 
   @Override
@@ -81,14 +83,20 @@ public final class AggregateFunctionKind implements FunctionKind {
     };
   }
 
-  /** A mergeable function must implement what the two phases call; say so before a job runs. */
+  /**
+   * A mergeable function must implement what the two phases call; say so before a job runs. A
+   * {@link MergeableAggregateFunction} declares mergeability by its type: the compiler demands
+   * {@code merge} and the standard codec serializes its state. A plain {@link AggregateFunction}
+   * that keeps the default {@code isMergeable() == true} predates that interface; for it the old
+   * check stays, which looks for the three methods among the class's declared methods.
+   */
   private static void checkMergeable(String name, AggregateFunction<?> function) {
-    if (!function.isMergeable()) {
+    if (!function.isMergeable() || function instanceof MergeableAggregateFunction) {
       return;
     }
     List<String> missing = new ArrayList<>();
     for (String method : new String[] {"merge", "serialize", "deserialize"}) {
-      if (!implemented(function.getClass(), method)) {
+      if (!declares(function.getClass(), method)) {
         missing.add(method);
       }
     }
@@ -96,11 +104,12 @@ public final class AggregateFunctionKind implements FunctionKind {
       throw new QuiverException("Quiver function '" + name + "' (" + function.getClass().getName()
           + ") is mergeable but does not implement " + String.join(", ", missing)
           + ". Implement them, or return false from isMergeable() to aggregate each group in "
-          + "one task.");
+          + "one task; or implement MergeableAggregateFunction, which needs only merge.");
     }
   }
 
-  private static boolean implemented(Class<?> cls, String method) {
+  /** Whether a class below the interface defines {@code method} (legacy check, see above). */
+  private static boolean declares(Class<?> cls, String method) {
     for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
       for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
         if (m.getName().equals(method) && !java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {

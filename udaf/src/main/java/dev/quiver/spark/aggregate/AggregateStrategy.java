@@ -14,15 +14,10 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionSet$;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
-import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
-import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeFloatingNumbers$;
 import org.apache.spark.sql.catalyst.planning.PhysicalAggregation;
-import org.apache.spark.sql.catalyst.plans.logical.Aggregate$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.types.DataTypeUtils;
-import org.apache.spark.sql.catalyst.util.UnsafeRowUtils;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.SparkStrategy;
 import org.apache.spark.sql.execution.aggregate.AggUtils;
@@ -45,7 +40,8 @@ import scala.collection.immutable.Seq;
  * with a function that cannot merge get one {@link QuiverSortAggregateExec} that sees every row
  * of a group, sorted by group. Anything else, such as built-in aggregates with object states
  * ({@code collect_list}, {@code percentile}) next to a Quiver one, is left to Spark, whose own
- * operators run {@link AggregateCall} correctly, only row by row.
+ * operators run {@link AggregateCall} correctly, only row by row; {@link AggregateFallback}
+ * decides which and says why.
  */
 public final class AggregateStrategy extends SparkStrategy {
 
@@ -63,10 +59,13 @@ public final class AggregateStrategy extends SparkStrategy {
     List<AggregateExpression> aggregates = Scala.list(matched.get()._2());
     Seq<NamedExpression> results = matched.get()._3();
     LogicalPlan child = matched.get()._4();
+    List<Expression> groupingKeys = new ArrayList<>();
+    for (NamedExpression g : grouping) {
+      groupingKeys.add((Expression) g);
+    }
     if (!aggregates.stream().anyMatch(ae -> ae.aggregateFunction() instanceof AggregateCall)
-        || !aggregates.stream().allMatch(ae -> supported(ae.aggregateFunction()))
-        || !grouping.stream().allMatch(g -> UnsafeRowUtils.isBinaryStable(((Expression) g).dataType()))) {
-      return Scala.seq();
+        || AggregateFallback.reason(groupingKeys, aggregates, false) != null) {
+      return Scala.seq(); // AggregateFallback has said why, in EXPLAIN and the log
     }
     List<NamedExpression> normalized = new ArrayList<>();
     for (NamedExpression g : grouping) {
@@ -76,10 +75,9 @@ public final class AggregateStrategy extends SparkStrategy {
     boolean allMergeable = aggregates.stream().allMatch(ae ->
         !(ae.aggregateFunction() instanceof AggregateCall call) || call.mergeable());
     if (!allMergeable) {
-      // Spark's planning of DISTINCT needs partial states; Spark's operators run it with the
-      // rows of each group buffered in its state.
-      return anyDistinct ? Scala.seq()
-          : Scala.seq(singlePhase(normalized, aggregates, results, planLater(child)));
+      // Not with DISTINCT, which AggregateFallback leaves to Spark: its planning needs partial
+      // states, and Spark's operators buffer the rows of each group in its state.
+      return Scala.seq(singlePhase(normalized, aggregates, results, planLater(child)));
     }
     Seq<SparkPlan> planned;
     if (!anyDistinct) {
@@ -96,20 +94,6 @@ public final class AggregateStrategy extends SparkStrategy {
       swapped.add(p.transformUp(Transforms.everywhere(AggregateStrategy::swap)));
     }
     return Scala.seq(swapped);
-  }
-
-  /** Built-in aggregates whose buffers Quiver's operators keep next to Quiver states. */
-  private static boolean supported(AggregateFunction f) {
-    if (f instanceof AggregateCall) {
-      return true;
-    }
-    return f instanceof DeclarativeAggregate
-        && Aggregate$.MODULE$.isAggregateBufferMutable(bufferSchema(f));
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static org.apache.spark.sql.types.StructType bufferSchema(AggregateFunction f) {
-    return DataTypeUtils.fromAttributes((Seq) f.aggBufferAttributes());
   }
 
   private static SparkPlan swap(SparkPlan node) {

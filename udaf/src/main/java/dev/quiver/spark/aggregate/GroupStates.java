@@ -6,6 +6,7 @@ import dev.quiver.spark.arrow.ArrowTypes;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
@@ -32,18 +33,19 @@ abstract class GroupStates implements AutoCloseable {
   /** Adds rows: {@code groupIds[i]} is the group of row {@code i}. */
   abstract void update(VectorSchemaRoot args, int[] groupIds, int numGroups);
 
-  /** Merges a state of the simple form into a group. */
-  abstract void merge(int groupId, Object state);
-
-  /** Deserializes and merges {@code count} states: {@code states[i]} into group {@code groupIds[i]}. */
-  void merge(int[] groupIds, byte[][] states, int count) {
-    for (int i = 0; i < count; i++) {
-      merge(groupIds[i], function.deserialize(states[i]));
-    }
-  }
+  /** Merges encoded states: entry {@code i} of {@code states} into group {@code groupIds[i]}. */
+  abstract void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups);
 
   /** A group's state in the simple form. */
   abstract Object state(int groupId);
+
+  /** Prepares {@link #encodedState} for groups {@code 0..numGroups-1}. */
+  void encodeAll(int numGroups) {}
+
+  /** A group's encoded state, after {@link #encodeAll}. */
+  byte[] encodedState(int groupId) {
+    return function.serialize(state(groupId));
+  }
 
   /** Prepares {@link #result} for groups {@code 0..numGroups-1}. */
   abstract void finishAll(int numGroups);
@@ -61,6 +63,7 @@ abstract class GroupStates implements AutoCloseable {
   private static final class Vectorized extends GroupStates {
     private final GroupsAccumulator<Object> accumulator;
     private FieldVector results;
+    private VarBinaryVector encoded;
     private ColumnarBatch batch;
     private boolean closed;
 
@@ -79,12 +82,35 @@ abstract class GroupStates implements AutoCloseable {
     }
 
     @Override
-    void merge(int groupId, Object state) {
+    void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups) {
       try {
-        accumulator.merge(groupId, state);
+        accumulator.mergeBatch(states, groupIds, numGroups, function.codec());
       } catch (Throwable e) {
         throw function.failed("merge", e);
       }
+    }
+
+    @Override
+    void encodeAll(int numGroups) {
+      ArrowTypes.closeQuietly(encoded);
+      encoded = null;
+      encoded = function.call("state",
+          () -> accumulator.state(numGroups, function.codec(), function.allocator()));
+      if (encoded == null || encoded.getValueCount() != numGroups) {
+        throw new QuiverException("Quiver function '" + function.name() + "' returned "
+            + (encoded == null ? "no vector" : encoded.getValueCount() + " states")
+            + " from GroupsAccumulator.state for " + numGroups + " groups; it must return one "
+            + "state per group (did it call setValueCount?).");
+      }
+    }
+
+    @Override
+    byte[] encodedState(int groupId) {
+      if (encoded.isNull(groupId)) {
+        throw new QuiverException("Quiver function '" + function.name() + "' returned null from "
+            + "GroupsAccumulator.state for group " + groupId + ".");
+      }
+      return encoded.get(groupId);
     }
 
     @Override
@@ -136,8 +162,10 @@ abstract class GroupStates implements AutoCloseable {
       batch = null;
       try {
         ArrowTypes.closeQuietly(results);
+        ArrowTypes.closeQuietly(encoded);
       } finally {
         results = null;
+        encoded = null;
         function.call("close of its GroupsAccumulator", () -> {
           accumulator.close();
           return null;
@@ -224,8 +252,16 @@ abstract class GroupStates implements AutoCloseable {
     }
 
     @Override
-    void merge(int groupId, Object state) {
-      grow(groupId + 1);
+    void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups) {
+      grow(numGroups);
+      for (int i = 0; i < states.getValueCount(); i++) {
+        if (!states.isNull(i)) {
+          merge(groupIds[i], function.deserialize(states.get(i)));
+        }
+      }
+    }
+
+    private void merge(int groupId, Object state) {
       Object existing = states[groupId];
       // A deserialized state is ours alone, so it can become the group's state as it is.
       Object merged = existing == null ? state : function.merge(existing, state);

@@ -2,6 +2,7 @@ package dev.quiver.spark.aggregate;
 
 import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
+import dev.quiver.function.aggregate.StateCodec;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.execution.TaskFunction;
@@ -29,6 +30,21 @@ final class TaskAggregate implements AutoCloseable {
   private final StructType argumentSchema;
   private final String timeZone;
   private Field resultField;
+  private final StateCodec<Object> codec = new StateCodec<>() {
+    @Override
+    public byte[] encode(Object state) {
+      if (state == null) {
+        throw new QuiverException("Quiver function '" + name() + "' has a null state to "
+            + "serialize; GroupsAccumulator.state must return an object for every group.");
+      }
+      return serialize(state);
+    }
+
+    @Override
+    public Object decode(byte[] bytes) {
+      return deserialize(bytes);
+    }
+  };
 
   @SuppressWarnings("unchecked")
   private TaskAggregate(AggregateCall call, TaskFunction<AggregateFunction> task,
@@ -183,6 +199,14 @@ final class TaskAggregate implements AutoCloseable {
     } catch (Throwable e) {
       throw failed("stateSize", e);
     }
+  }
+
+  /**
+   * The function's serialize and deserialize as a codec, for its {@link GroupsAccumulator}:
+   * failures and null results are reported as those of the function's own methods.
+   */
+  StateCodec<Object> codec() {
+    return codec;
   }
 
   /** The failure of user code in {@code phase}, naming the function. */
