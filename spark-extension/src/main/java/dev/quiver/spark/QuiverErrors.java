@@ -31,6 +31,24 @@ public final class QuiverErrors {
   /** A call its function rejects at analysis: see {@code InvalidCallException}. */
   public static final String INVALID_CALL = "QUIVER_INVALID_CALL";
 
+  /** A call in a place of a query where Quiver cannot evaluate it. */
+  public static final String UNSUPPORTED_CALL = "QUIVER_UNSUPPORTED_CALL";
+
+  public static AnalysisException unsupportedCall(String function, String problem) {
+    return error(UNSUPPORTED_CALL, "0A000",
+        "Quiver function <functionName> cannot be called here: <problem>", null,
+        "functionName", "`" + function + "`", "problem", problem);
+  }
+
+  /** A call on columns of both sides of a join condition that is not an inner join's. */
+  public static AnalysisException callInJoinCondition(String function, String call,
+      String joinType) {
+    return unsupportedCall(function, call + " reads columns of both sides of the condition of a "
+        + joinType + " join (an ON clause, or a correlated EXISTS or IN subquery); only an inner "
+        + "join can apply such a condition after joining. Compute the call in a projection of "
+        + "the join's result, or rewrite the query as an inner join.");
+  }
+
   public static AnalysisException invalidCall(String function, String problem) {
     return error(INVALID_CALL, "42K09",
         "Invalid call of Quiver function <functionName>: <problem>", null,
