@@ -49,6 +49,34 @@ public final class QuiverErrors {
         + "the join's result, or rewrite the query as an inner join.");
   }
 
+  /** Declarations of a function that do not hold together: an unparsable type or schema, ... */
+  public static final String INVALID_DECLARATION = "QUIVER_INVALID_DECLARATION";
+
+  /** A table function's {@code analyze} threw (other than rejecting the call). */
+  public static final String ANALYZE_FAILED = "QUIVER_ANALYZE_FAILED";
+
+  /** A table function's {@code analyze} returned what Quiver cannot use. */
+  public static final String INVALID_ANALYZE_RESULT = "QUIVER_INVALID_ANALYZE_RESULT";
+
+  public static AnalysisException invalidDeclaration(String function, String problem) {
+    return error(INVALID_DECLARATION, "38000",
+        "Quiver function <functionName> has an invalid declaration: <problem>", null,
+        "functionName", "`" + function + "`", "problem", problem);
+  }
+
+  public static AnalysisException analyzeFailed(String function, Throwable cause) {
+    return error(ANALYZE_FAILED, "38000",
+        "Quiver function <functionName> failed in analyze(): <cause>",
+        QuiverException.safeCause(cause), "functionName", "`" + function + "`",
+        "cause", describe(cause));
+  }
+
+  public static AnalysisException invalidAnalyzeResult(String function, String problem) {
+    return error(INVALID_ANALYZE_RESULT, "38000",
+        "Quiver function <functionName> returned an invalid result from analyze(): <problem>",
+        null, "functionName", "`" + function + "`", "problem", problem);
+  }
+
   public static AnalysisException invalidCall(String function, String problem) {
     return error(INVALID_CALL, "42K09",
         "Invalid call of Quiver function <functionName>: <problem>", null,

@@ -174,7 +174,7 @@ public final class QuiverTables {
       SparkSession spark = left.dataset.sparkSession();
       FunctionHandle handle = FunctionHandle.ofInstance(function.name(), function);
       StructType schema = TableFunctionBuilder.resultSchema(function.name(),
-          function.resultSchema());
+          function.resultSchema(), false);
       List<Attribute> output = new ArrayList<>();
       for (StructField field : schema.fields()) {
         output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(),
