@@ -29,6 +29,7 @@ public final class TableFunctionKind implements FunctionKind {
 
   @Override
   public void install(SparkSessionExtensions extensions) {
+    extensions.injectPostHocResolutionRule(session -> new LateralCalls());
     extensions.injectPlannerStrategy(session -> new TableFunctionStrategy());
   }
 
