@@ -31,6 +31,52 @@ public final class QuiverErrors {
   /** A call its function rejects at analysis: see {@code InvalidCallException}. */
   public static final String INVALID_CALL = "QUIVER_INVALID_CALL";
 
+  /** A call in a place of a query where Quiver cannot evaluate it. */
+  public static final String UNSUPPORTED_CALL = "QUIVER_UNSUPPORTED_CALL";
+
+  public static AnalysisException unsupportedCall(String function, String problem) {
+    return error(UNSUPPORTED_CALL, "0A000",
+        "Quiver function <functionName> cannot be called here: <problem>", null,
+        "functionName", "`" + function + "`", "problem", problem);
+  }
+
+  /** A call on columns of both sides of a join condition that is not an inner join's. */
+  public static AnalysisException callInJoinCondition(String function, String call,
+      String joinType) {
+    return unsupportedCall(function, call + " reads columns of both sides of the condition of a "
+        + joinType + " join (an ON clause, or a correlated EXISTS or IN subquery); only an inner "
+        + "join can apply such a condition after joining. Compute the call in a projection of "
+        + "the join's result, or rewrite the query as an inner join.");
+  }
+
+  /** Declarations of a function that do not hold together: an unparsable type or schema, ... */
+  public static final String INVALID_DECLARATION = "QUIVER_INVALID_DECLARATION";
+
+  /** A table function's {@code analyze} threw (other than rejecting the call). */
+  public static final String ANALYZE_FAILED = "QUIVER_ANALYZE_FAILED";
+
+  /** A table function's {@code analyze} returned what Quiver cannot use. */
+  public static final String INVALID_ANALYZE_RESULT = "QUIVER_INVALID_ANALYZE_RESULT";
+
+  public static AnalysisException invalidDeclaration(String function, String problem) {
+    return error(INVALID_DECLARATION, "38000",
+        "Quiver function <functionName> has an invalid declaration: <problem>", null,
+        "functionName", "`" + function + "`", "problem", problem);
+  }
+
+  public static AnalysisException analyzeFailed(String function, Throwable cause) {
+    return error(ANALYZE_FAILED, "38000",
+        "Quiver function <functionName> failed in analyze(): <cause>",
+        QuiverException.safeCause(cause), "functionName", "`" + function + "`",
+        "cause", describe(cause));
+  }
+
+  public static AnalysisException invalidAnalyzeResult(String function, String problem) {
+    return error(INVALID_ANALYZE_RESULT, "38000",
+        "Quiver function <functionName> returned an invalid result from analyze(): <problem>",
+        null, "functionName", "`" + function + "`", "problem", problem);
+  }
+
   public static AnalysisException invalidCall(String function, String problem) {
     return error(INVALID_CALL, "42K09",
         "Invalid call of Quiver function <functionName>: <problem>", null,

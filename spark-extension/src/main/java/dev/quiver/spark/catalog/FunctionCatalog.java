@@ -142,7 +142,7 @@ public final class FunctionCatalog {
         Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
         scalar = builder == null ? null : new Tuple3<>(id, info, builder);
         table = builder != null ? null : new Tuple3<>(id, info, kind.tableBuilder(handle));
-      } catch (QuiverException e) {
+      } catch (Exception e) { // QuiverException, or an AnalysisException of declarations
         BrokenFunction failed = new BrokenFunction(handle.name(), handle.className(),
             BrokenFunction.jarOf(handle.prototype().getClass(), "unknown"), e);
         LOG.error("Quiver function '{}' ({} from {}) cannot be registered; calls of it will "

@@ -3,7 +3,10 @@ package dev.quiver.spark.catalyst;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import dev.quiver.spark.QuiverErrors;
+import org.apache.spark.sql.catalyst.expressions.ExpectsInputTypes$;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.errors.QueryCompilationErrors;
 import org.apache.spark.sql.types.AbstractDataType;
 import scala.collection.immutable.Seq;
 
@@ -28,19 +31,26 @@ public final class ArgumentTypes {
     return Scala.seq(own);
   }
 
-  /** Fails when an argument's type is not one the declared type accepts after coercion. */
-  public static TypeCheckResult check(String function, Seq<AbstractDataType> expected,
+  /**
+   * Fails when an argument's type is not one the declared type accepts after coercion, with
+   * Spark's {@code DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE}, as a built-in function does; its
+   * message quotes the call, and so names the function.
+   */
+  public static TypeCheckResult check(Seq<AbstractDataType> expected,
       Seq<Expression> arguments) {
-    List<AbstractDataType> types = Scala.list(expected);
-    List<Expression> args = Scala.list(arguments);
-    for (int i = 0; i < args.size(); i++) {
-      if (!types.get(i).acceptsType(args.get(i).dataType())) {
-        return new TypeCheckResult.TypeCheckFailure("Quiver function '" + function
-            + "' expects " + types.get(i).simpleString() + " for argument " + (i + 1) + ", got "
-            + args.get(i).dataType().simpleString() + " (" + args.get(i).sql()
-            + "), which cannot be cast implicitly");
-      }
+    return ExpectsInputTypes$.MODULE$.checkInputDataTypes(arguments, expected);
+  }
+
+  /**
+   * Fails a call with a number of arguments other than the declared one with Spark's
+   * {@code WRONG_NUM_ARGS}, as a built-in function does.
+   *
+   * @param declared the declared argument types, or null when the function takes any
+   */
+  public static void checkCount(String function, List<?> declared, int actual) {
+    if (declared != null && declared.size() != actual) {
+      throw QuiverErrors.raise(QueryCompilationErrors.wrongNumArgsError(function,
+          Scala.seq((Object) declared.size()), actual, "", "", ""));
     }
-    return TypeCheckResult.TypeCheckSuccess$.MODULE$;
   }
 }

@@ -2,7 +2,6 @@ package dev.quiver.spark.catalyst;
 
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.spark.QuiverErrors;
-import dev.quiver.spark.QuiverException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -63,18 +62,18 @@ public final class NamedArguments {
   public static void validate(String function, QuiverFunction declaration, List<?> types) {
     List<String> names = declaration.parameterNames();
     if (names == null) {
-      throw new QuiverException("Quiver function '" + function + "' returns null from "
-          + "parameterNames(); return an empty list for positional arguments only.");
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(function, "it returns null from "
+          + "parameterNames(); return an empty list for positional arguments only."));
     }
     int required = declaration.requiredParameters();
     if (required < 0 || required > names.size()) {
-      throw new QuiverException("Quiver function '" + function + "' declares "
-          + required + " required parameters of " + names.size() + " " + names + ".");
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(function, "it declares "
+          + required + " required parameters of " + names.size() + " " + names + "."));
     }
     if (!names.isEmpty() && types != null && types.size() != names.size()) {
-      throw new QuiverException("Quiver function '" + function + "' declares "
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(function, "it declares "
           + types.size() + " argument types but " + names.size() + " parameter names "
-          + names + "; declare one name per type.");
+          + names + "; declare one name per type."));
     }
   }
 }

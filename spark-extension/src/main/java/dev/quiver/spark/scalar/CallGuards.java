@@ -13,6 +13,7 @@ import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.IsNaN;
+import org.apache.spark.sql.catalyst.expressions.IsNotNull;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NaNvl;
@@ -23,8 +24,9 @@ import scala.Tuple2;
 /**
  * Where Quiver calls sit inside Spark's lazily evaluated expressions ({@code CASE WHEN}, {@code
  * IF}, {@code COALESCE}, {@code NANVL}, {@code AND}, {@code OR}, and what the analyzer rewrites
- * into them: simple {@code CASE}, {@code NVL}, {@code IFNULL}, {@code NVL2}, {@code NULLIF}), so
- * that a call is evaluated only on the rows whose branch Spark would evaluate.
+ * into them: simple {@code CASE}, {@code NVL}, {@code IFNULL}, {@code NVL2}, {@code NULLIF}), and
+ * after a null input of a null-intolerant expression ({@code x + f(y)}), so that a call is
+ * evaluated only on the rows whose branch Spark would evaluate.
  *
  * <p>A call's guard is the conjunction, outermost first, of the conditions Spark tests before it
  * reaches the call. It is built from Spark's own {@code And}, which does not evaluate its right
@@ -98,6 +100,18 @@ final class CallGuards {
     } else if (e instanceof Or or) {
       walk(or.left(), path, out);
       walk(or.right(), with(path, new Not(isTrue(or.left()))), out);
+    } else if (e.nullIntolerant() && e.children().size() > 1) {
+      // Null when any input is: Spark's generated code does not evaluate the inputs after a
+      // null one ({@code x + f(y)} with x null), nor does Quiver. An input that calls a Quiver
+      // function does not guard the later ones: they would wait for its evaluation, one more
+      // operator for a call whose result is thrown away anyway.
+      List<Expression> earlier = path;
+      for (Expression child : Scala.list(e.children())) {
+        walk(child, earlier, out);
+        if (child.nullable() && !ExtractScalarCalls.hasCall(child)) {
+          earlier = with(earlier, new IsNotNull(child));
+        }
+      }
     } else {
       for (Expression child : Scala.list(e.children())) {
         walk(child, path, out);

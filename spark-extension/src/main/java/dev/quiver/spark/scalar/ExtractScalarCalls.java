@@ -4,7 +4,7 @@ import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.catalyst.Transforms;
 
-import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.QuiverErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +31,8 @@ import scala.collection.immutable.Seq;
  * Moves Quiver scalar calls out of every operator into {@link EvalScalar} operators below it,
  * leaving attributes in their place; the counterpart of Spark's {@code ExtractPythonUDFs} and its
  * aggregate helpers. Runs once, late in optimization (as a pre-CBO rule), so that the optimizer
- * has already pushed filters and pruned columns around the calls.
+ * has already pushed filters and pruned columns around the calls. Calls in {@code EXISTS} and
+ * {@code IN} subqueries are extracted from the joins those become ({@link JoinedCalls}).
  *
  * <p>Calls nested in calls are evaluated innermost first, each level in its own operator. Calls
  * over aggregate results ({@code f(sum(x))}) are evaluated in a projection above the aggregate;
@@ -46,25 +47,32 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
     if (plan instanceof Subquery subquery && subquery.correlated()) {
-      return plan; // rewritten into a join later, and extracted then
+      return plan; // extracted from the join it becomes, in the plan it belongs to (JoinedCalls)
     }
+    plan = JoinedCalls.rewriteSubqueries(plan);
     if (!containsCall(plan)) {
       return plan;
     }
+    plan = plan.transformUp(Transforms.everywhere(JoinedCalls::callsOfBothSidesAbove));
     LogicalPlan aggregatesDone = plan.transformUp(Transforms.everywhere(node ->
         node instanceof Aggregate agg ? groupingCallsBelow(callsOverAggregateAbove(agg)) : node));
     return aggregatesDone.transformUp(Transforms.everywhere(node ->
         node instanceof EvalScalar ? node : extract(node)));
   }
 
-  private static boolean containsCall(LogicalPlan plan) {
+  static boolean containsCall(LogicalPlan plan) {
+    return anyExpression(plan, ScalarCall.class::isInstance);
+  }
+
+  /** Whether an expression of {@code plan} or of a plan below it (not in subqueries) matches. */
+  static boolean anyExpression(LogicalPlan plan, java.util.function.Predicate<Expression> p) {
     for (Expression e : Scala.list(plan.expressions())) {
-      if (Transforms.exists(e, ScalarCall.class::isInstance)) {
+      if (Transforms.exists(e, p)) {
         return true;
       }
     }
     for (LogicalPlan child : Scala.list(plan.children())) {
-      if (containsCall(child)) {
+      if (anyExpression(child, p)) {
         return true;
       }
     }
@@ -117,9 +125,9 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
     if (distinct.isEmpty()) {
       for (CallGuards.Occurrence occurrence : found) {
         ScalarCall call = occurrence.call();
-        throw new QuiverException("Quiver function '" + call.name() + "' is called on columns "
-            + "that no single input of " + plan.nodeName() + " provides (" + call.sql()
-            + "). Compute it in a projection of one side first, for example in a subquery.");
+        throw QuiverErrors.raise(QuiverErrors.unsupportedCall(call.name(), call.sql()
+            + " reads columns that no single input of " + plan.nodeName() + " provides. "
+            + "Compute it in a projection of one side first, for example in a subquery."));
       }
       return plan;
     }
@@ -156,9 +164,9 @@ public final class ExtractScalarCalls extends Rule<LogicalPlan> {
     }
     for (Map.Entry<Expression, ScalarCall> entry : distinct.entrySet()) {
       if (!results.containsKey(entry.getKey())) {
-        throw new QuiverException("Quiver function '" + entry.getValue().name() + "' is called "
-            + "on columns from both sides of " + plan.nodeName() + " (" + entry.getValue().sql()
-            + "). Compute it in a projection after the join instead.");
+        throw QuiverErrors.raise(QuiverErrors.unsupportedCall(entry.getValue().name(),
+            entry.getValue().sql() + " reads columns of more than one input of "
+            + plan.nodeName() + ". Compute it in a projection of its result instead."));
       }
     }
     LogicalPlan rewritten = plan.withNewChildren(Scala.seq(newChildren)).transformExpressions(

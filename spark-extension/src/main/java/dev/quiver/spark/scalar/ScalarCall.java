@@ -90,7 +90,7 @@ public final class ScalarCall extends Expression
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    return ArgumentTypes.check(name(), inputTypes(), children);
+    return ArgumentTypes.check(inputTypes(), children);
   }
 
   /** The attribute that carries this call's result once it is evaluated below its operator. */

@@ -2,9 +2,10 @@ package dev.quiver.spark.scalar;
 
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.ScalarFunction;
-import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalog.FunctionKind;
+import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.NamedArguments;
 import dev.quiver.spark.catalyst.Scala;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class ScalarFunctionKind implements FunctionKind {
   public String signature(FunctionHandle handle) {
     ScalarFunction function = (ScalarFunction) handle.prototype();
     DataType result = parseType(handle.name(), "result type", function.resultType());
-    List<DataType> arguments = argumentTypes(handle.name(), function);
+    List<DataType> arguments = parseTypes(handle.name(), function.argumentTypes());
     String args = arguments == null ? "..."
         : String.join(", ", arguments.stream().map(DataType::simpleString).toList());
     return handle.name() + "(" + args + ") returns " + result.simpleString()
@@ -51,7 +52,7 @@ public final class ScalarFunctionKind implements FunctionKind {
   public Function1<Seq<Expression>, Expression> expressionBuilder(FunctionHandle handle) {
     ScalarFunction function = (ScalarFunction) handle.prototype();
     DataType result = parseType(handle.name(), "result type", function.resultType());
-    List<DataType> declared = argumentTypes(handle.name(), function);
+    List<DataType> declared = parseTypes(handle.name(), function.argumentTypes());
     boolean nullable = function.resultNullable();
     boolean deterministic = function.isDeterministic();
     NamedArguments.validate(handle.name(), function, declared);
@@ -60,20 +61,15 @@ public final class ScalarFunctionKind implements FunctionKind {
     return call -> {
       Seq<Expression> args = Scala.seq(NamedArguments.bind(handle.name(), parameters, required,
           declared, Scala.list(call)));
-      if (declared != null && declared.size() != args.size()) {
-        throw new QuiverException("Quiver function '" + handle.name() + "' takes "
-            + declared.size() + " argument" + (declared.size() == 1 ? "" : "s") + " ("
-            + String.join(", ", declared.stream().map(DataType::simpleString).toList())
-            + "), but was called with " + args.size() + ".");
-      }
+      ArgumentTypes.checkCount(handle.name(), declared, args.size());
       List<AbstractDataType> inputTypes = declared == null ? List.of() : new ArrayList<>(declared);
       return new ScalarCall(handle, result, nullable, deterministic, args,
           Scala.seq(inputTypes), NamedExpression.newExprId());
     };
   }
 
-  private static List<DataType> argumentTypes(String name, ScalarFunction function) {
-    List<String> declared = function.argumentTypes();
+  /** The declared argument types of a function, or null when it declares none. */
+  public static List<DataType> parseTypes(String name, List<String> declared) {
     if (declared == null) {
       return null;
     }
@@ -84,16 +80,21 @@ public final class ScalarFunctionKind implements FunctionKind {
     return types;
   }
 
-  /** Parses a DDL type string, naming the function when it is not valid. */
+  /**
+   * Parses a DDL type string; one that is not valid fails with
+   * {@link QuiverErrors#INVALID_DECLARATION}, naming the function.
+   */
   public static DataType parseType(String function, String what, String ddl) {
     if (ddl == null || ddl.isBlank()) {
-      throw new QuiverException("Quiver function '" + function + "' declares no " + what + ".");
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(function,
+          "it declares no " + what + "."));
     }
     try {
       return DataType.fromDDL(ddl);
     } catch (Exception e) { // Spark's ParseException is a checked exception to Java
-      throw new QuiverException("Quiver function '" + function + "' declares the " + what + " '"
-          + ddl + "', which is not a valid Spark DDL type: " + e.getMessage(), e);
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(function, "its " + what + " '"
+          + ddl + "' is not a valid Spark DDL type such as 'bigint' or 'array<string>': "
+          + e.getMessage()));
     }
   }
 }

@@ -137,6 +137,14 @@ class ConditionalEvaluationTest extends QuiverSession {
     same("CASE WHEN x > 0 THEN label(x) END", "CASE WHEN x > 0 THEN concat('n', x) END");
   }
 
+  /** As in Spark's generated code, an operand after a null one is not evaluated. */
+  @Test
+  void nullIntolerantOperands() {
+    // inverse(0) fails: the left operand is null exactly where x = 0 (and where x is null).
+    same("IF(x = 0, NULL, x) + inverse(x)", "IF(x = 0, NULL, x) + 1D / x");
+    same("IF(x = 0, NULL, x) * inverse(x) - 1", "IF(x = 0, NULL, x) * (1D / x) - 1");
+  }
+
   @Test
   void groupingKeys() {
     for (String view : VIEWS) {
@@ -174,7 +182,8 @@ class ConditionalEvaluationTest extends QuiverSession {
         {"x > 5 AND tracked(x) > 0", "coalesce(x > 5, true)"},
         {"x > 5 OR tracked(x) > 0", "NOT coalesce(x > 5, false)"},
         {"CASE WHEN x > 1 THEN CASE WHEN id % 2 = 0 THEN tracked(x) END END",
-            "x > 1 AND id % 2 = 0"}};
+            "x > 1 AND id % 2 = 0"},
+        {"NULLIF(x, 1) + tracked(x)", "x IS NOT NULL AND x <> 1"}};
     for (String view : VIEWS) {
       for (String[] c : cases) {
         long expected = spark().sql("SELECT count_if(" + c[1] + ") FROM " + view).first()

@@ -2,6 +2,8 @@ package dev.quiver.spark.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.apache.spark.sql.functions.col;
 
@@ -10,6 +12,7 @@ import dev.quiver.spark.catalog.FunctionCatalog;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -233,15 +236,19 @@ class ScalarFunctionTest extends QuiverSession {
 
   @Test
   void wrongArgumentCountFailsAtAnalysis() {
-    String message = failureOf(() -> spark().sql("SELECT plus_one(1, 2)"));
-    assertTrue(message.contains("Quiver function 'plus_one' takes 1 argument (double), but was "
-        + "called with 2."), message);
+    String message = analysisError("SELECT plus_one(1, 2)", "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+        "42605").getMessage();
+    assertTrue(message.contains("The `plus_one` requires 1 parameters but the actual number is "
+        + "2."), message);
   }
 
   @Test
   void uncastableArgumentFailsAtAnalysis() {
-    String message = failureOf(() -> spark().sql("SELECT plus_one(array(1))"));
-    assertTrue(message.contains("plus_one"), message);
+    String message = analysisError("SELECT plus_one(array(1))",
+        "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", "42K09").getMessage();
+    assertTrue(message.contains("Cannot resolve \"plus_one(array(1))\" due to data type "
+        + "mismatch: The first parameter requires the \"DOUBLE\" type, however \"array(1)\" "
+        + "has the type \"ARRAY<INT>\"."), message);
   }
 
   @Test
@@ -265,9 +272,13 @@ class ScalarFunctionTest extends QuiverSession {
 
   @Test
   void invalidResultTypeFailsAtRegistration() {
-    String message = failureOf(() -> Quiver.register(spark(), new ScalarFixtures.BadType()));
-    assertTrue(message.contains("Quiver function 'bad_type' declares the result type 'doubel', "
-        + "which is not a valid Spark DDL type"), message);
+    Throwable t = assertThrows(Throwable.class,
+        () -> Quiver.register(spark(), new ScalarFixtures.BadType()));
+    AnalysisException e = assertInstanceOf(AnalysisException.class, t, messages(t));
+    assertEquals("QUIVER_INVALID_DECLARATION", e.getCondition());
+    assertEquals("38000", e.getSqlState());
+    assertTrue(e.getMessage().contains("Quiver function `bad_type` has an invalid declaration: "
+        + "its result type 'doubel' is not a valid Spark DDL type"), e.getMessage());
   }
 
   @Test

@@ -167,7 +167,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public TypeCheckResult checkInputDataTypes() {
-    TypeCheckResult types = ArgumentTypes.check(name(), inputTypes(), children);
+    TypeCheckResult types = ArgumentTypes.check(inputTypes(), children);
     if (types.isFailure()) {
       return types;
     }

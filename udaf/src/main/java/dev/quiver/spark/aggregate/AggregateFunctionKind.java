@@ -3,9 +3,10 @@ package dev.quiver.spark.aggregate;
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.MergeableAggregateFunction;
-import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalog.FunctionKind;
+import dev.quiver.spark.catalyst.ArgumentTypes;
 import dev.quiver.spark.catalyst.NamedArguments;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.scalar.ScalarFunctionKind;
@@ -47,7 +48,8 @@ public final class AggregateFunctionKind implements FunctionKind {
     DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
         function.resultType());
     checkMergeable(handle.name(), function);
-    List<DataType> arguments = argumentTypes(handle.name(), function);
+    List<DataType> arguments = ScalarFunctionKind.parseTypes(handle.name(),
+        function.argumentTypes());
     String args = arguments == null ? "..."
         : String.join(", ", arguments.stream().map(DataType::simpleString).toList());
     return handle.name() + "(" + args + ") returns " + result.simpleString()
@@ -61,7 +63,8 @@ public final class AggregateFunctionKind implements FunctionKind {
     DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
         function.resultType());
     checkMergeable(handle.name(), function);
-    List<DataType> declared = argumentTypes(handle.name(), function);
+    List<DataType> declared = ScalarFunctionKind.parseTypes(handle.name(),
+        function.argumentTypes());
     boolean nullable = function.resultNullable();
     boolean deterministic = function.isDeterministic();
     boolean mergeable = function.isMergeable();
@@ -71,12 +74,7 @@ public final class AggregateFunctionKind implements FunctionKind {
     return call -> {
       Seq<Expression> args = Scala.seq(NamedArguments.bind(handle.name(), parameters, required,
           declared, Scala.list(call)));
-      if (declared != null && declared.size() != args.size()) {
-        throw new QuiverException("Quiver function '" + handle.name() + "' takes "
-            + declared.size() + " argument" + (declared.size() == 1 ? "" : "s") + " ("
-            + String.join(", ", declared.stream().map(DataType::simpleString).toList())
-            + "), but was called with " + args.size() + ".");
-      }
+      ArgumentTypes.checkCount(handle.name(), declared, args.size());
       List<AbstractDataType> inputTypes = declared == null ? List.of() : new ArrayList<>(declared);
       return new AggregateCall(handle, result, nullable, deterministic, mergeable, args,
           Scala.seq(inputTypes), 0, 0);
@@ -101,10 +99,11 @@ public final class AggregateFunctionKind implements FunctionKind {
       }
     }
     if (!missing.isEmpty()) {
-      throw new QuiverException("Quiver function '" + name + "' (" + function.getClass().getName()
-          + ") is mergeable but does not implement " + String.join(", ", missing)
-          + ". Implement them, or return false from isMergeable() to aggregate each group in "
-          + "one task; or implement MergeableAggregateFunction, which needs only merge.");
+      throw QuiverErrors.raise(QuiverErrors.invalidDeclaration(name, "its class "
+          + function.getClass().getName() + " is mergeable but does not implement "
+          + String.join(", ", missing) + ". Implement them, or return false from isMergeable() "
+          + "to aggregate each group in one task; or implement MergeableAggregateFunction, which "
+          + "needs only merge."));
     }
   }
 
@@ -120,15 +119,4 @@ public final class AggregateFunctionKind implements FunctionKind {
     return false;
   }
 
-  private static List<DataType> argumentTypes(String name, AggregateFunction<?> function) {
-    List<String> declared = function.argumentTypes();
-    if (declared == null) {
-      return null;
-    }
-    List<DataType> types = new ArrayList<>();
-    for (int i = 0; i < declared.size(); i++) {
-      types.add(ScalarFunctionKind.parseType(name, "argument type " + (i + 1), declared.get(i)));
-    }
-    return types;
-  }
 }

@@ -104,19 +104,23 @@ class AggregateErrorsTest extends QuiverSession {
   @Test
   void mergeableFunctionWithoutMergeFailsAtRegistration() {
     String message = failureOf(() -> Quiver.register(spark(), new NoMerge()));
-    assertTrue(message.contains("Quiver function 'no_merge' (" + NoMerge.class.getName()
-        + ") is mergeable but does not implement merge, serialize, deserialize. Implement them, "
+    assertTrue(message.contains("[QUIVER_INVALID_DECLARATION] Quiver function `no_merge` has an "
+        + "invalid declaration: its class " + NoMerge.class.getName() + " is mergeable but does "
+        + "not implement merge, serialize, deserialize. Implement them, "
         + "or return false from isMergeable()"), message);
   }
 
   @Test
   void wrongArgumentsFailAtAnalysis() {
-    String count = failureOf(() -> spark().sql("SELECT q_sum(x, x) FROM f"));
-    assertTrue(count.contains("Quiver function 'q_sum' takes 1 argument (bigint), but was called "
-        + "with 2."), count);
-    String type = failureOf(() -> spark().sql("SELECT q_sum(array(x)) FROM f"));
-    assertTrue(type.contains("Quiver function 'q_sum' expects bigint for argument 1, got "
-        + "array<int>"), type);
+    String count = analysisError("SELECT q_sum(x, x) FROM f", "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+        "42605").getMessage();
+    assertTrue(count.contains("The `q_sum` requires 1 parameters but the actual number is 2."),
+        count);
+    String type = analysisError("SELECT q_sum(array(x)) FROM f",
+        "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", "42K09").getMessage();
+    assertTrue(type.contains("\"q_sum(array(x))\" due to data type mismatch: The first "
+        + "parameter requires the \"BIGINT\" type, however \"array(x)\" has the type "
+        + "\"ARRAY<INT>\"."), type);
   }
 
   /** Declares itself mergeable but implements neither merge nor serialization. */

@@ -2,6 +2,7 @@ package dev.quiver.spark.table;
 
 import dev.quiver.function.table.CoGroupFunction;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
@@ -174,7 +175,7 @@ public final class QuiverTables {
       SparkSession spark = left.dataset.sparkSession();
       FunctionHandle handle = FunctionHandle.ofInstance(function.name(), function);
       StructType schema = TableFunctionBuilder.resultSchema(function.name(),
-          function.resultSchema());
+          function.resultSchema(), false);
       List<Attribute> output = new ArrayList<>();
       for (StructField field : schema.fields()) {
         output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(),
@@ -184,10 +185,10 @@ public final class QuiverTables {
       List<Expression> rightKeys = resolve(right.dataset, right.keys);
       for (int i = 0; i < leftKeys.size(); i++) {
         if (!leftKeys.get(i).dataType().sameType(rightKeys.get(i).dataType())) {
-          throw new QuiverException("Quiver function '" + function.name() + "' cogroups by "
+          throw QuiverErrors.raise(QuiverErrors.invalidCall(function.name(), "it cogroups by "
               + "keys of different types: key " + (i + 1) + " is "
               + leftKeys.get(i).dataType().simpleString() + " on the left and "
-              + rightKeys.get(i).dataType().simpleString() + " on the right; cast one side");
+              + rightKeys.get(i).dataType().simpleString() + " on the right; cast one side"));
         }
       }
       CoGroupCall call = new CoGroupCall(handle, Scala.seq(leftKeys), Scala.seq(rightKeys),

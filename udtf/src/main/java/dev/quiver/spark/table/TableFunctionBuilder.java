@@ -7,10 +7,10 @@ import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.function.InvalidCallException;
 import dev.quiver.spark.QuiverErrors;
-import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.NamedArguments;
 import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.catalyst.Transforms;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +30,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -76,11 +77,12 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
       }
       if (value instanceof FunctionTableSubqueryArgumentExpression t) {
         if (table != null) {
-          throw fail(name, "takes at most one TABLE argument, but was called with several");
+          throw invalidCall(name, "it takes at most one TABLE argument, but was called with "
+              + "several");
         }
         if (!t.outerAttrs().isEmpty()) {
-          throw fail(name, "was called with a TABLE argument whose query refers to columns of "
-              + "the outer query " + Scala.list(t.outerAttrs()) + "; correlated TABLE arguments "
+          throw invalidCall(name, "its TABLE argument's query refers to columns of the outer "
+              + "query " + Scala.list(t.outerAttrs()) + "; correlated TABLE arguments "
               + "are not supported");
         }
         table = t;
@@ -96,7 +98,7 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
       Expression e = scalars.get(i);
       boolean constant = e.foldable();
       if (table != null && !constant) {
-        throw fail(name, "was called with a TABLE argument and the scalar argument "
+        throw invalidCall(name, "it was called with a TABLE argument and the scalar argument "
             + e.sql() + ", which is not a constant; with a TABLE argument, scalar arguments must "
             + "be constants (column values reach the function through the TABLE argument)");
       }
@@ -131,12 +133,12 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     } catch (InvalidCallException e) {
       throw QuiverErrors.raise(QuiverErrors.invalidCall(name, e.getMessage()));
     } catch (Throwable e) {
-      throw QuiverException.functionFailed(name, "analyze", e);
+      throw QuiverErrors.raise(QuiverErrors.analyzeFailed(name, e));
     }
     if (analyzed == null) {
-      throw fail(name, "returned null from analyze()");
+      throw invalidResult(name, "it returned null");
     }
-    StructType schema = resultSchema(name, analyzed.schema());
+    StructType schema = resultSchema(name, analyzed.schema(), true);
     List<Attribute> output = new ArrayList<>();
     for (StructField field : schema.fields()) {
       output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(),
@@ -149,7 +151,7 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
 
     if (table == null) {
       if (analyzed.requestsPartitioning()) {
-        throw fail(name, "requests a partitioning in analyze(), but the call has no TABLE "
+        throw invalidResult(name, "it requests a partitioning, but the call has no TABLE "
             + "argument to partition");
       }
       TableFunctionGenerator generator = new TableFunctionGenerator(handle, Scala.seq(scalars),
@@ -163,24 +165,27 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     boolean single = table.withSinglePartition();
     if (analyzed.requestsPartitioning()) {
       if (partitioned) {
-        throw fail(name, "requests a partitioning of its input in analyze(), but the call "
+        throw invalidResult(name, "it requests a partitioning of its input, but the call "
             + "already has PARTITION BY or WITH SINGLE PARTITION; remove one of them");
       }
       if (analyzed.singlePartition() && !analyzed.partitionByExpressions().isEmpty()) {
-        throw fail(name, "requests both PARTITION BY and WITH SINGLE PARTITION in analyze()");
+        throw invalidResult(name, "it requests both PARTITION BY and WITH SINGLE PARTITION");
       }
       if (!analyzed.singlePartition() && analyzed.partitionByExpressions().isEmpty()) {
-        throw fail(name, "requests an ORDER BY in analyze() without PARTITION BY or WITH "
+        throw invalidResult(name, "it requests an ORDER BY without PARTITION BY or WITH "
             + "SINGLE PARTITION");
       }
       single = analyzed.singlePartition();
       partitionBy = new ArrayList<>();
       for (String expression : analyzed.partitionByExpressions()) {
-        partitionBy.add(parseExpression(name, expression));
+        partitionBy.add(columnsOf(name, "PARTITION BY", expression, table.plan(),
+            parseExpression(name, expression)));
       }
       orderBy = new ArrayList<>();
       for (String expression : analyzed.orderByExpressions()) {
-        orderBy.add(parseSortOrder(name, expression));
+        SortOrder order = parseSortOrder(name, expression);
+        columnsOf(name, "ORDER BY", expression, table.plan(), order.child());
+        orderBy.add(order);
       }
     }
     List<Expression> constants = new ArrayList<>(scalars);
@@ -274,30 +279,60 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     return String.join(", ", fields);
   }
 
-  static StructType resultSchema(String function, String ddl) {
+  /**
+   * Parses a result schema, declared by {@code resultSchema()} or returned by {@code analyze()}
+   * ({@code analyzed}): one that is not valid fails analysis with
+   * {@link QuiverErrors#INVALID_DECLARATION} or {@link QuiverErrors#INVALID_ANALYZE_RESULT}.
+   */
+  static StructType resultSchema(String function, String ddl, boolean analyzed) {
+    String problem = null;
+    StructType schema = null;
     if (ddl == null || ddl.isBlank()) {
-      throw fail(function, "declares no result schema");
+      problem = "no result schema";
+    } else {
+      try {
+        schema = StructType.fromDDL(ddl);
+        if (schema.fields().length == 0) {
+          problem = "a result schema without columns ('" + ddl + "')";
+        }
+      } catch (Exception e) { // Spark's ParseException is checked to Java
+        problem = "the result schema '" + ddl + "', which is not a valid Spark DDL schema such "
+            + "as 'id int, name string': " + e.getMessage();
+      }
     }
-    StructType schema;
-    try {
-      schema = StructType.fromDDL(ddl);
-    } catch (Exception e) { // Spark's ParseException is checked to Java
-      throw new QuiverException("Quiver function '" + function + "' declares the result schema '"
-          + ddl + "', which is not a valid Spark DDL schema such as 'id int, name string': "
-          + e.getMessage(), e);
+    if (problem == null) {
+      return schema;
     }
-    if (schema.fields().length == 0) {
-      throw fail(function, "declares a result schema without columns ('" + ddl + "')");
-    }
-    return schema;
+    throw QuiverErrors.raise(analyzed ? QuiverErrors.invalidAnalyzeResult(function,
+        "it returned " + problem + ".") : QuiverErrors.invalidDeclaration(function,
+        "it declares " + problem + "."));
+  }
+
+  /**
+   * {@code key} when every column it names is a column of the TABLE argument; otherwise the
+   * call fails here, naming the function, rather than later with a column Spark cannot find.
+   */
+  private static Expression columnsOf(String function, String clause, String sql,
+      LogicalPlan table, Expression key) {
+    Transforms.exists(key, e -> {
+      if (e instanceof UnresolvedAttribute column
+          && table.resolve(column.nameParts(), SQLConf.get().resolver()).isEmpty()) {
+        throw invalidResult(function, "its " + clause + " '" + sql + "' names the column "
+            + column.sql() + ", which the TABLE argument does not have (its columns: "
+            + String.join(", ", Scala.list(table.output()).stream().map(a -> a.name()).toList())
+            + ")");
+      }
+      return false;
+    });
+    return key;
   }
 
   private static Expression parseExpression(String function, String sql) {
     try {
       return CatalystSqlParser$.MODULE$.parseExpression(sql);
     } catch (Exception e) {
-      throw new QuiverException("Quiver function '" + function + "' requests PARTITION BY '"
-          + sql + "' in analyze(), which is not a valid SQL expression: " + e.getMessage(), e);
+      throw invalidResult(function, "its PARTITION BY '" + sql + "' is not a valid SQL "
+          + "expression: " + e.getMessage());
     }
   }
 
@@ -308,14 +343,18 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
         return sort.order().head();
       }
     } catch (Exception e) {
-      throw new QuiverException("Quiver function '" + function + "' requests ORDER BY '" + sql
-          + "' in analyze(), which is not a valid SQL sort expression: " + e.getMessage(), e);
+      throw invalidResult(function, "its ORDER BY '" + sql + "' is not a valid SQL sort "
+          + "expression: " + e.getMessage());
     }
-    throw fail(function, "requests ORDER BY '" + sql + "' in analyze(); give one sort "
-        + "expression per string, such as \"ts DESC\"");
+    throw invalidResult(function, "its ORDER BY '" + sql + "' is not one sort expression; give "
+        + "one per string, such as \"ts DESC\"");
   }
 
-  private static QuiverException fail(String function, String problem) {
-    return new QuiverException("Quiver function '" + function + "' " + problem + ".");
+  private static RuntimeException invalidCall(String function, String problem) {
+    throw QuiverErrors.raise(QuiverErrors.invalidCall(function, problem));
+  }
+
+  private static RuntimeException invalidResult(String function, String problem) {
+    throw QuiverErrors.raise(QuiverErrors.invalidAnalyzeResult(function, problem + "."));
   }
 }

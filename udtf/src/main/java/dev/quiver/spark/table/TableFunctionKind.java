@@ -29,6 +29,7 @@ public final class TableFunctionKind implements FunctionKind {
 
   @Override
   public void install(SparkSessionExtensions extensions) {
+    extensions.injectPostHocResolutionRule(session -> new LateralCalls());
     extensions.injectPlannerStrategy(session -> new TableFunctionStrategy());
   }
 
@@ -37,7 +38,8 @@ public final class TableFunctionKind implements FunctionKind {
     TableFunction function = (TableFunction) handle.prototype();
     String schema = function.resultSchema();
     String result = schema == null ? "a schema computed from its arguments"
-        : TableFunctionBuilder.ddl(TableFunctionBuilder.resultSchema(handle.name(), schema));
+        : TableFunctionBuilder.ddl(
+            TableFunctionBuilder.resultSchema(handle.name(), schema, false));
     List<String> parameters = function.parameterNames();
     String args = parameters == null || parameters.isEmpty() ? "TABLE(...), ..."
         : "TABLE(...), " + String.join(", ", parameters);

@@ -67,7 +67,8 @@ class TableDatasetApiTest extends QuiverSession {
     String failure = failureOf(() -> QuiverTables.groupBy(t, col("k"))
         .cogroup(QuiverTables.groupBy(intKeys, col("k")))
         .applyInArrow(new TableFixtures.CountBoth()));
-    assertTrue(failure.contains("Quiver function 'count_both' cogroups by keys of different "
-        + "types: key 1 is bigint on the left and int on the right"), failure);
+    assertTrue(failure.contains("[QUIVER_INVALID_CALL] Invalid call of Quiver function "
+        + "`count_both`: it cogroups by keys of different types: key 1 is bigint on the left and "
+        + "int on the right"), failure);
   }
 }

@@ -1,6 +1,8 @@
 package dev.quiver.spark.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
@@ -14,6 +16,7 @@ import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.sql.AnalysisException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,8 +109,17 @@ class TableFatalErrorTest extends QuiverSession {
         }
         assertTrue(t != null, sql + " did not fail");
         String text = messages(t);
-        FatalErrors.quiverCause(t);
-        assertTrue(text.contains("Quiver function '" + name + "' failed in " + phase), text);
+        if (phase.equals("analyze")) { // at analysis: an AnalysisException, nothing fatal in it
+          assertEquals("QUIVER_ANALYZE_FAILED",
+              assertInstanceOf(AnalysisException.class, t, text).getCondition());
+          for (Throwable c = t; c != null; c = c.getCause()) {
+            assertFalse(c instanceof VirtualMachineError, text);
+          }
+          assertTrue(text.contains("Quiver function `" + name + "` failed in analyze()"), text);
+        } else {
+          FatalErrors.quiverCause(t);
+          assertTrue(text.contains("Quiver function '" + name + "' failed in " + phase), text);
+        }
         assertTrue(text.contains(kind.startsWith("over") ? "StackOverflowError"
             : "AssertionError: broken in " + phase), text);
       }

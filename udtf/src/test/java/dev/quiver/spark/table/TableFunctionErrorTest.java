@@ -78,25 +78,30 @@ class TableFunctionErrorTest extends QuiverSession {
   @Test
   void invalidResultSchemaFailsRegistration() {
     // What Quiver.register and session start-up check for each function they register.
-    assertContains("Quiver function 'bad_schema' declares the result schema 'total int,, rows',"
-        + " which is not a valid Spark DDL schema", failureOf(() -> new TableFunctionKind()
+    assertContains("[QUIVER_INVALID_DECLARATION] Quiver function `bad_schema` has an invalid "
+        + "declaration: it declares the result schema 'total int,, rows', which is not a valid "
+        + "Spark DDL schema", failureOf(() -> new TableFunctionKind()
             .signature(FunctionHandle.ofInstance("bad_schema", new TableFixtures.BadSchema()))));
   }
 
   @Test
   void invalidCalls() {
-    assertContains("Quiver function 'echo' takes at most one TABLE argument",
-        failure("SELECT * FROM echo(TABLE(t), TABLE(t))"));
-    assertContains("Quiver function 'threshold_filter_test' was called with a TABLE argument "
-        + "and the scalar argument", failure(
-            "SELECT * FROM t AS o, LATERAL threshold_filter_test(TABLE(t), o.x)"));
-    assertContains("WRONG_NUM_ARGS", failure(
-        "SELECT * FROM threshold_filter_test(TABLE(t), 1, 'a', 2)"));
-    assertContains("Quiver function 'echo' failed in analyze: IllegalArgumentException: echo "
-        + "needs a TABLE argument", failure("SELECT * FROM echo(1)"));
-    assertContains("Quiver function 'self_partitioned' requests a partitioning of its input in "
-        + "analyze(), but the call already has PARTITION BY",
-        failure("SELECT * FROM self_partitioned(TABLE(t) PARTITION BY k)"));
+    assertContains("Invalid call of Quiver function `echo`: it takes at most one TABLE argument",
+        analysisError("SELECT * FROM echo(TABLE(t), TABLE(t))", "QUIVER_INVALID_CALL", "42K09")
+            .getMessage());
+    assertContains("Invalid call of Quiver function `threshold_filter_test`: it was called with "
+        + "a TABLE argument and the scalar argument", analysisError(
+            "SELECT * FROM t AS o, LATERAL threshold_filter_test(TABLE(t), o.x)",
+            "QUIVER_INVALID_CALL", "42K09").getMessage());
+    analysisError("SELECT * FROM threshold_filter_test(TABLE(t), 1, 'a', 2)",
+        "WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605");
+    assertContains("Quiver function `echo` failed in analyze(): "
+        + "java.lang.IllegalArgumentException: echo needs a TABLE argument",
+        analysisError("SELECT * FROM echo(1)", "QUIVER_ANALYZE_FAILED", "38000").getMessage());
+    assertContains("Quiver function `self_partitioned` returned an invalid result from "
+        + "analyze(): it requests a partitioning of its input, but the call already has "
+        + "PARTITION BY", analysisError("SELECT * FROM self_partitioned(TABLE(t) PARTITION BY k)",
+            "QUIVER_INVALID_ANALYZE_RESULT", "38000").getMessage());
     assertContains("nope", failure("SELECT * FROM trace(TABLE(t) PARTITION BY nope)"));
   }
 

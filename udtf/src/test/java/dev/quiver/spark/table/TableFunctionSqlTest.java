@@ -141,8 +141,9 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(List.of("c0", "c1", "c2"), List.of(columns.columns()));
     assertEquals(List.of("[0,1,2]"), rows(columns));
     String failure = failureOf(() -> spark().sql("SELECT * FROM t, LATERAL columns(t.x)"));
-    assertTrue(failure.contains("Quiver function 'columns' failed in analyze: "
-        + "IllegalArgumentException: columns takes one constant int, got (<column>)"), failure);
+    assertTrue(failure.contains("Quiver function `columns` failed in analyze(): "
+        + "java.lang.IllegalArgumentException: columns takes one constant int, got (<column>)"),
+        failure);
     assertEquals("k bigint, x bigint".toUpperCase(),
         spark().sql("SELECT * FROM echo(TABLE(t))").schema().toDDL()
             .replace(" NOT NULL", "").replace(",", ", ").toUpperCase());

@@ -54,16 +54,39 @@ class TableSemanticsTest extends QuiverSession {
 
   /** Spark's own rule: a non-deterministic LATERAL subquery needs an outer query of one row. */
   @Test
-  void nonDeterministicCallsAreRejectedAsLateralSubqueries() {
+  void nonDeterministicCallsWithTableArgumentsAreRejectedAsLateralSubqueries() {
     String error =
         "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_DETERMINISTIC_LATERAL_SUBQUERIES";
     analysisError("SELECT * FROM ts, LATERAL tag_rows(TABLE(SELECT k AS x FROM ts))", error,
         "0A000");
-    analysisError("SELECT * FROM ts, LATERAL random_series(ts.k)", error, "0A000");
     assertEquals(List.of("[2]"),
         rows("SELECT count(*) FROM (SELECT 2 AS n), LATERAL random_series(n)"));
     assertEquals(List.of("[12]"),
         rows("SELECT count(*) FROM (SELECT 2 AS n), LATERAL tag_rows(TABLE(ts))"));
+  }
+
+  /**
+   * Without a TABLE argument, a non-deterministic call is allowed in LATERAL over many rows, as
+   * a Python table function is in Spark: called once per outer row, and a CTE referred to twice
+   * sees the same rows.
+   */
+  @Test
+  void nonDeterministicScalarOnlyCallsInLateralOverManyRows() {
+    // k = x % 3, four rows each: random_series(k) gives k rows per outer row, numbered from 0.
+    assertEquals(List.of("[1,4,1]", "[2,8,2]"), rows("SELECT ts.k, count(*),"
+        + " count(DISTINCT s.i) FROM ts, LATERAL random_series(ts.k) s GROUP BY ts.k"
+        + " ORDER BY ts.k"));
+    assertEquals(List.of("[12,12]"), rows("WITH e AS (SELECT ts.x, s.i, s.r FROM ts,"
+        + " LATERAL random_series(ts.k) s) SELECT count(*), count(DISTINCT a.r) FROM e a"
+        + " JOIN e b ON a.x = b.x AND a.i = b.i AND a.r = b.r"));
+    try {
+      spark().conf().set("spark.sql.optimizer.optimizeOneRowRelationSubquery", "false");
+      analysisError("SELECT * FROM ts, LATERAL random_series(ts.k)",
+          "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_DETERMINISTIC_LATERAL_SUBQUERIES",
+          "0A000");
+    } finally {
+      spark().conf().unset("spark.sql.optimizer.optimizeOneRowRelationSubquery");
+    }
   }
 
   /** Computed once per row below the call, so the shuffle, sort and groups agree on them. */
