@@ -132,6 +132,50 @@ public final class ScalarWorkloads {
       VarCharVector out = new VarCharVector("r", allocator);
       out.allocateNew((long) in.getDataBuffer().writerIndex() + (long) rows * SUFFIX.length + 1,
           rows);
+      if (!upperAscii(in, out, rows)) {
+        out.reset();
+        upperAnyText(in, out, rows);
+      }
+      out.setValueCount(rows);
+      return out;
+    }
+
+    /**
+     * The common case in one pass over the bytes: every value ASCII, upper-cased straight into
+     * the result's buffer, sized for it up front. False at the first non-ASCII byte.
+     */
+    private static boolean upperAscii(VarCharVector in, VarCharVector out, int rows) {
+      ArrowBuf offsets = in.getOffsetBuffer();
+      ArrowBuf data = in.getDataBuffer();
+      ArrowBuf outOffsets = out.getOffsetBuffer();
+      ArrowBuf outData = out.getDataBuffer();
+      ArrowBuf outValidity = out.getValidityBuffer();
+      outValidity.setBytes(0, in.getValidityBuffer(), 0, (rows + 7) / 8);
+      int at = 0;
+      outOffsets.setInt(0, 0);
+      int start = offsets.getInt(0);
+      for (int i = 0; i < rows; i++) {
+        int end = offsets.getInt((long) (i + 1) * 4);
+        if (!in.isNull(i)) {
+          for (int j = start; j < end; j++) {
+            byte b = data.getByte(j);
+            if (b < 0) {
+              return false;
+            }
+            outData.setByte(at++, b >= 'a' && b <= 'z' ? b - 32 : b);
+          }
+          outData.setBytes(at, SUFFIX);
+          at += SUFFIX.length;
+        }
+        outOffsets.setInt((long) (i + 1) * 4, at);
+        start = end;
+      }
+      out.setLastSet(rows - 1);
+      return true;
+    }
+
+    /** Any text: ASCII values byte by byte, others through Java's full case mapping. */
+    private void upperAnyText(VarCharVector in, VarCharVector out, int rows) {
       ArrowBuf offsets = in.getOffsetBuffer();
       ArrowBuf data = in.getDataBuffer();
       for (int i = 0; i < rows; i++) {
@@ -156,8 +200,6 @@ public final class ScalarWorkloads {
           out.setSafe(i, upper.getBytes(StandardCharsets.UTF_8));
         }
       }
-      out.setValueCount(rows);
-      return out;
     }
 
     /** One value's bytes, reused: no allocation per row on ASCII text. */

@@ -11,9 +11,14 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * Writes Spark rows into one reusable Arrow batch with Spark's own Arrow field writers, so every
- * Spark type lands in exactly the vector Spark itself would use. Each column can be read from
- * any position of the row, so arguments that are plain columns need no projection first.
+ * Writes Spark rows into one reusable Arrow batch, every Spark type into exactly the vector
+ * Spark's own {@code ArrowWriter} would use. Each column can be read from any position of the
+ * row, so arguments that are plain columns need no projection first.
+ *
+ * <p>Flat columns (numbers, dates, timestamps, strings, binary) are written by
+ * {@link FlatColumns}, straight into the vectors' memory; other types by Spark's Arrow field
+ * writers. Measured on row input, a string argument written through the field writer's
+ * {@code setSafe} chain cost more than the function itself.
  */
 public final class RowBatchWriter implements AutoCloseable {
   private final VectorSchemaRoot root;
@@ -21,6 +26,7 @@ public final class RowBatchWriter implements AutoCloseable {
   private final boolean[] copyable;
   /** Columns filled by {@link ColumnCopy} in this batch, bypassing their field writers. */
   private final boolean[] copied;
+  private final FlatColumns flat;
   private int rows;
 
   public RowBatchWriter(StructType schema, String timeZoneId, BufferAllocator allocator) {
@@ -34,6 +40,7 @@ public final class RowBatchWriter implements AutoCloseable {
       fields[i] = ArrowWriter$.MODULE$.createFieldWriter(vectors.get(i));
       copyable[i] = ColumnCopy.supports(schema.fields()[i].dataType());
     }
+    this.flat = new FlatColumns(schema, vectors);
   }
 
   /**
@@ -58,14 +65,16 @@ public final class RowBatchWriter implements AutoCloseable {
   /** Appends a row whose column {@code i} is at position {@code i}. */
   public void write(SpecializedGetters row) {
     for (int i = 0; i < fields.length; i++) {
-      fields[i].write(row, i);
+      write(i, row, i);
     }
     rows++;
   }
 
   /** Appends one value to column {@code column}; call for every column, then {@link #next()}. */
   public void write(int column, SpecializedGetters row, int ordinal) {
-    fields[column].write(row, ordinal);
+    if (!flat.write(column, rows, row, ordinal)) {
+      fields[column].write(row, ordinal);
+    }
   }
 
   /** Completes a row written column by column. */
@@ -80,7 +89,7 @@ public final class RowBatchWriter implements AutoCloseable {
   /** Completes the batch: sets value and row counts. The batch stays valid until reset. */
   public VectorSchemaRoot finish() {
     for (int i = 0; i < fields.length; i++) {
-      if (!copied[i]) {
+      if (!copied[i] && !flat.finish(i, rows)) {
         fields[i].finish();
       }
     }
@@ -94,6 +103,7 @@ public final class RowBatchWriter implements AutoCloseable {
       fields[i].reset();
       copied[i] = false;
     }
+    flat.reset();
     root.setRowCount(0);
     rows = 0;
   }

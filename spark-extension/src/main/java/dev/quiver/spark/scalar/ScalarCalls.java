@@ -3,6 +3,7 @@ package dev.quiver.spark.scalar;
 import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
+import dev.quiver.spark.arrow.CheckedBytesVector;
 import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -136,6 +138,9 @@ final class ScalarCalls {
       if (sparkResults[c] != null) {
         ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
         columns[c] = sparkResults[c];
+      } else if (CheckedBytesVector.supports(result)) {
+        columns[c] = new CheckedBytesVector(plan.resultSchema.fields()[c].dataType(),
+            (BaseVariableWidthVector) result);
       } else {
         columns[c] = new ArrowColumnVector(result);
       }

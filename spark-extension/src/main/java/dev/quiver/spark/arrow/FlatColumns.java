@@ -1,0 +1,216 @@
+package dev.quiver.spark.arrow;
+
+import java.util.List;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The row-by-row writes of {@link RowBatchWriter} for flat columns: each value goes straight to
+ * its vector's memory at the row's position, with one capacity check, instead of through the
+ * field writer's virtual {@code setValue} and Arrow's {@code setSafe}, which checks capacity,
+ * bounds and reference counts on every value. Strings of an {@link UnsafeRow} are copied from the
+ * row's bytes without a {@link UTF8String} in between.
+ *
+ * <p>Validity bits are only ever set: a vector starts a batch zeroed ({@code reset}), so a null
+ * value needs no write but, for strings, its offset.
+ */
+final class FlatColumns {
+  private static final int NONE = 0;
+  private static final int DOUBLE = 1;
+  private static final int LONG = 2;
+  private static final int INT = 3;
+  private static final int FLOAT = 4;
+  private static final int STRING = 5;
+  private static final int BINARY = 6;
+
+  private final int[] kinds;
+  private final FieldVector[] vectors;
+  /** Rows each vector holds before it must grow. */
+  private final int[] capacity;
+  private final long[] validity;
+  private final long[] data;
+  private final long[] offsets;
+  /** Variable width: bytes written and bytes the data buffer holds. */
+  private final long[] end;
+  private final long[] dataCapacity;
+
+  FlatColumns(StructType schema, List<FieldVector> vectors) {
+    int n = vectors.size();
+    this.kinds = new int[n];
+    this.vectors = vectors.toArray(new FieldVector[0]);
+    this.capacity = new int[n];
+    this.validity = new long[n];
+    this.data = new long[n];
+    this.offsets = new long[n];
+    this.end = new long[n];
+    this.dataCapacity = new long[n];
+    for (int i = 0; i < n; i++) {
+      kinds[i] = kind(schema.fields()[i].dataType(), this.vectors[i]);
+      refresh(i);
+    }
+  }
+
+  /** The fast kind of a column, or NONE when its vector is not the one expected. */
+  private static int kind(DataType type, FieldVector v) {
+    if (type instanceof DoubleType && v instanceof Float8Vector) {
+      return DOUBLE;
+    }
+    if ((type instanceof LongType && v instanceof BigIntVector)
+        || (type instanceof TimestampType && v instanceof TimeStampMicroTZVector)
+        || (type instanceof TimestampNTZType && v instanceof TimeStampMicroVector)) {
+      return LONG;
+    }
+    if ((type instanceof IntegerType && v instanceof IntVector)
+        || (type instanceof DateType && v instanceof DateDayVector)) {
+      return INT;
+    }
+    if (type instanceof FloatType && v instanceof Float4Vector) {
+      return FLOAT;
+    }
+    if (type instanceof StringType && v instanceof VarCharVector) {
+      return STRING;
+    }
+    if (type instanceof BinaryType && v instanceof VarBinaryVector) {
+      return BINARY;
+    }
+    return NONE;
+  }
+
+  /** Re-reads a vector's addresses and capacities, after it was reset or grew. */
+  private void refresh(int c) {
+    if (kinds[c] == NONE) {
+      return;
+    }
+    FieldVector v = vectors[c];
+    capacity[c] = v.getValueCapacity();
+    validity[c] = v.getValidityBuffer().memoryAddress();
+    data[c] = v.getDataBuffer().memoryAddress();
+    if (v instanceof BaseVariableWidthVector variable) {
+      offsets[c] = variable.getOffsetBuffer().memoryAddress();
+      dataCapacity[c] = variable.getDataBuffer().capacity();
+    }
+  }
+
+  /** Starts a batch; the vectors were reset (zeroed, buffers kept). */
+  void reset() {
+    for (int c = 0; c < kinds.length; c++) {
+      end[c] = 0;
+      refresh(c);
+    }
+  }
+
+  /**
+   * Writes value {@code ordinal} of {@code row} as row {@code r} of column {@code c}; false when
+   * the column is not flat and the caller must write it.
+   */
+  boolean write(int c, int r, SpecializedGetters row, int ordinal) {
+    int kind = kinds[c];
+    if (kind == NONE) {
+      return false;
+    }
+    if (r >= capacity[c]) {
+      grow(c, r);
+    }
+    if (row.isNullAt(ordinal)) {
+      if (kind >= STRING) {
+        Platform.putInt(null, offsets[c] + ((long) (r + 1) << 2), (int) end[c]);
+      }
+      return true;
+    }
+    long bits = validity[c] + (r >> 3);
+    Platform.putByte(null, bits, (byte) (Platform.getByte(null, bits) | (1 << (r & 7))));
+    switch (kind) {
+      case DOUBLE -> Platform.putDouble(null, data[c] + ((long) r << 3), row.getDouble(ordinal));
+      case LONG -> Platform.putLong(null, data[c] + ((long) r << 3), row.getLong(ordinal));
+      case INT -> Platform.putInt(null, data[c] + ((long) r << 2), row.getInt(ordinal));
+      case FLOAT -> Platform.putFloat(null, data[c] + ((long) r << 2), row.getFloat(ordinal));
+      default -> writeBytes(c, r, row, ordinal, kind == STRING);
+    }
+    return true;
+  }
+
+  private void writeBytes(int c, int r, SpecializedGetters row, int ordinal, boolean utf8) {
+    Object base;
+    long offset;
+    int length;
+    if (row instanceof UnsafeRow unsafe) {
+      // An UnsafeRow keeps a string or binary value as (offset << 32 | size) into its bytes.
+      long offsetAndSize = unsafe.getLong(ordinal);
+      base = unsafe.getBaseObject();
+      offset = unsafe.getBaseOffset() + (offsetAndSize >>> 32);
+      length = (int) offsetAndSize;
+    } else if (utf8) {
+      UTF8String s = row.getUTF8String(ordinal);
+      base = s.getBaseObject();
+      offset = s.getBaseOffset();
+      length = s.numBytes();
+    } else {
+      byte[] bytes = row.getBinary(ordinal);
+      base = bytes;
+      offset = Platform.BYTE_ARRAY_OFFSET;
+      length = bytes.length;
+    }
+    long at = end[c];
+    if (at + length > dataCapacity[c]) {
+      BaseVariableWidthVector v = (BaseVariableWidthVector) vectors[c];
+      while (at + length > v.getDataBuffer().capacity()) {
+        v.reallocDataBuffer();
+      }
+      refresh(c);
+    }
+    Platform.copyMemory(base, offset, null, data[c] + at, length);
+    end[c] = at + length;
+    Platform.putInt(null, offsets[c] + ((long) (r + 1) << 2), (int) end[c]);
+  }
+
+  private void grow(int c, int r) {
+    FieldVector v = vectors[c];
+    while (v.getValueCapacity() <= r) {
+      if (v instanceof BaseVariableWidthVector variable) {
+        // Only the validity and offset buffers: the data buffer grows with the bytes.
+        variable.reallocValidityAndOffsetBuffers();
+      } else {
+        ((BaseFixedWidthVector) v).reAlloc();
+      }
+    }
+    refresh(c);
+  }
+
+  /** Completes column {@code c} with {@code rows} rows; false when the column is not flat. */
+  boolean finish(int c, int rows) {
+    if (kinds[c] == NONE) {
+      return false;
+    }
+    if (vectors[c] instanceof BaseVariableWidthVector variable) {
+      // Every offset up to rows is set: no holes for setValueCount to fill.
+      variable.setLastSet(rows - 1);
+    }
+    vectors[c].setValueCount(rows);
+    return true;
+  }
+}
