@@ -48,6 +48,24 @@ public final class QuiverConf {
     return intSetting(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE);
   }
 
+  /**
+   * Reads the session's common settings, as the operators will, so that a value out of range
+   * fails the query at analysis with an {@code AnalysisException} of class
+   * {@code QUIVER_INVALID_SETTING}; {@code kindSettings} reads those of one kind of function.
+   */
+  public static void checkAtAnalysis(Runnable kindSettings) {
+    try {
+      batchSize();
+      String limit = SQLConf.get().getConfString(TASK_MEMORY_LIMIT, null);
+      if (limit != null) {
+        bytes(TASK_MEMORY_LIMIT, limit, MIB, Long.MAX_VALUE);
+      }
+      kindSettings.run();
+    } catch (QuiverException e) {
+      throw QuiverErrors.raise(QuiverErrors.invalidSetting(e));
+    }
+  }
+
   /** A session's integer setting, checked against {@code [min, max]}. */
   public static int intSetting(String key, int defaultValue, int min, int max) {
     String value = SQLConf.get().getConfString(key, String.valueOf(defaultValue));

@@ -77,6 +77,12 @@ public final class QuiverErrors {
         null, "functionName", "`" + function + "`", "problem", problem);
   }
 
+  /** A {@code spark.quiver.*} setting out of range, found when a call was analyzed. */
+  public static AnalysisException invalidSetting(QuiverException setting) {
+    return error(setting.getCondition(), setting.getSqlState(), "<message>", setting,
+        "message", setting.getMessage());
+  }
+
   public static AnalysisException invalidCall(String function, String problem) {
     return error(INVALID_CALL, "42K09",
         "Invalid call of Quiver function <functionName>: <problem>", null,

@@ -139,9 +139,9 @@ public final class FunctionCatalog {
         FunctionKind kind = kindOf(handle);
         FunctionIdentifier id = FunctionNames.injected(handle.name());
         ExpressionInfo info = info(kind, handle);
-        Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
+        Function1<Seq<Expression>, Expression> builder = expressionBuilder(kind, handle);
         scalar = builder == null ? null : new Tuple3<>(id, info, builder);
-        table = builder != null ? null : new Tuple3<>(id, info, kind.tableBuilder(handle));
+        table = builder != null ? null : new Tuple3<>(id, info, tableBuilder(kind, handle));
       } catch (Exception e) { // QuiverException, or an AnalysisException of declarations
         BrokenFunction failed = new BrokenFunction(handle.name(), handle.className(),
             BrokenFunction.jarOf(handle.prototype().getClass(), "unknown"), e);
@@ -191,12 +191,32 @@ public final class FunctionCatalog {
       }
     }
     ExpressionInfo info = info(kind, handle);
-    Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
+    Function1<Seq<Expression>, Expression> builder = expressionBuilder(kind, handle);
     if (builder != null) {
       state.functionRegistry().registerFunction(id, info, builder);
     } else {
-      state.tableFunctionRegistry().registerFunction(id, info, kind.tableBuilder(handle));
+      state.tableFunctionRegistry().registerFunction(id, info, tableBuilder(kind, handle));
     }
+  }
+
+  /** The kind's builder of calls in expressions, checking the settings first; or null. */
+  private static Function1<Seq<Expression>, Expression> expressionBuilder(FunctionKind kind,
+      FunctionHandle handle) {
+    Function1<Seq<Expression>, Expression> builder = kind.expressionBuilder(handle);
+    return builder == null ? null : args -> {
+      QuiverConf.checkAtAnalysis(kind::checkSettings);
+      return builder.apply(args);
+    };
+  }
+
+  /** The kind's builder of calls in FROM, checking the settings first. */
+  private static Function1<Seq<Expression>, LogicalPlan> tableBuilder(FunctionKind kind,
+      FunctionHandle handle) {
+    Function1<Seq<Expression>, LogicalPlan> builder = kind.tableBuilder(handle);
+    return args -> {
+      QuiverConf.checkAtAnalysis(kind::checkSettings);
+      return builder.apply(args);
+    };
   }
 
   /** The kind a function belongs to, by the API interface it implements. */

@@ -31,6 +31,13 @@ public interface FunctionKind {
   String signature(FunctionHandle handle);
 
   /** Builds a call expression from analyzed arguments; null for table-valued kinds. */
+  /**
+   * Reads this kind's own {@code spark.quiver.*} settings of the current session, failing with
+   * {@code QUIVER_INVALID_SETTING} on a value out of range. Called when a call is resolved, so
+   * that a bad value fails the query at analysis rather than in its tasks.
+   */
+  default void checkSettings() {}
+
   default Function1<Seq<Expression>, Expression> expressionBuilder(FunctionHandle handle) {
     return null;
   }

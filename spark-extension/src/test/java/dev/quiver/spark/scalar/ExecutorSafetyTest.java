@@ -2,6 +2,7 @@ package dev.quiver.spark.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.spark.Quiver;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
@@ -203,11 +205,18 @@ class ExecutorSafetyTest extends QuiverSession {
       assertTrue(text.contains(QuiverConf.BATCH_SIZE + " must be an integer from 1 to "
           + QuiverConf.MAX_BATCH_SIZE + ", got '" + bad + "'"), text);
       assertEquals(QuiverException.INVALID_SETTING, findQuiver(t).getCondition());
+      // Found at analysis: catchable as an AnalysisException, with the class and SQLSTATE.
+      AnalysisException analysis = assertInstanceOf(AnalysisException.class, t, text);
+      assertEquals(QuiverException.INVALID_SETTING, analysis.getCondition());
+      assertEquals("22022", analysis.getSqlState());
     }
     spark().conf().unset(QuiverConf.BATCH_SIZE);
     spark().conf().set(QuiverConf.TASK_MEMORY_LIMIT, "lots");
-    String text = messages(failure("SELECT plus_one(x) FROM safety_nums"));
+    Throwable limit = failure("SELECT plus_one(x) FROM safety_nums");
+    String text = messages(limit);
     assertTrue(text.contains(QuiverConf.TASK_MEMORY_LIMIT + " must be a size from 1048576"), text);
+    assertEquals(QuiverException.INVALID_SETTING,
+        assertInstanceOf(AnalysisException.class, limit, text).getCondition());
   }
 
   @Test

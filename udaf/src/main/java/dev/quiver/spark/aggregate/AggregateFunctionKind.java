@@ -27,6 +27,11 @@ import scala.collection.immutable.Seq;
 public final class AggregateFunctionKind implements FunctionKind {
 
   @Override
+  public void checkSettings() {
+    AggregateConf.maxGroups();
+  }
+
+  @Override
   public Class<? extends QuiverFunction> api() {
     return AggregateFunction.class;
   }

@@ -135,8 +135,9 @@ class AggregateFatalErrorTest extends QuiverSession {
   void maxGroupsHasBounds(String bad) {
     spark().conf().set(AggregateConf.MAX_GROUPS, bad);
     try {
-      String text = failureOf(() -> spark().sql(
-          "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k").collectAsList());
+      String text = QuiverSession.analysisError(
+          "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k",
+          QuiverException.INVALID_SETTING, "22022").getMessage();
       assertTrue(text.contains(AggregateConf.MAX_GROUPS + " must be an integer from 1 to "
           + (1 << 30) + ", got '" + bad + "'"), text);
     } finally {
