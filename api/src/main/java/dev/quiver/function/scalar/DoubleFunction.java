@@ -1,6 +1,5 @@
 package dev.quiver.function.scalar;
 
-import dev.quiver.function.arrow.Validity;
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -65,39 +64,14 @@ public abstract class DoubleFunction extends UnaryFunction<Float8Vector> {
   }
 
   @Override
-  Float8Vector allocate(Float8Vector in, int rows, BufferAllocator allocator) {
-    Float8Vector out = new Float8Vector(name(), allocator);
-    out.allocateNew(rows);
-    return out;
+  Float8Vector newVector(BufferAllocator allocator) {
+    return new Float8Vector(name(), allocator);
   }
 
   @Override
-  boolean copiesValidityFirst() {
-    return true;
-  }
-
-  @Override
-  void values(Float8Vector in, Float8Vector out, int rows) throws Exception {
-    ArrowBuf src = in.getDataBuffer();
-    ArrowBuf dst = out.getDataBuffer();
-    boolean noNulls = in.getNullCount() == 0;
-    // 64 rows at a time: a run of non-null values in a tight loop, otherwise only the set bits.
-    for (int base = 0; base < rows; base += 64) {
-      int end = Math.min(rows, base + 64);
-      long valid = noNulls ? -1L : Validity.word(in.getValidityBuffer(), base);
-      if (valid == -1L) {
-        for (int i = base; i < end; i++) {
-          dst.setDouble(8L * i, value.apply(src.getDouble(8L * i)));
-        }
-        continue;
-      }
-      for (; valid != 0; valid &= valid - 1) {
-        int i = base + Long.numberOfTrailingZeros(valid);
-        if (i >= end) {
-          break;
-        }
-        dst.setDouble(8L * i, value.apply(src.getDouble(8L * i)));
-      }
+  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+    for (int i = from; i < to; i++) {
+      dst.setDouble(8L * i, value.apply(src.getDouble(8L * i)));
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.quiver.function.scalar;
 
-import dev.quiver.function.arrow.Validity;
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -65,39 +64,14 @@ public abstract class IntFunction extends UnaryFunction<IntVector> {
   }
 
   @Override
-  IntVector allocate(IntVector in, int rows, BufferAllocator allocator) {
-    IntVector out = new IntVector(name(), allocator);
-    out.allocateNew(rows);
-    return out;
+  IntVector newVector(BufferAllocator allocator) {
+    return new IntVector(name(), allocator);
   }
 
   @Override
-  boolean copiesValidityFirst() {
-    return true;
-  }
-
-  @Override
-  void values(IntVector in, IntVector out, int rows) throws Exception {
-    ArrowBuf src = in.getDataBuffer();
-    ArrowBuf dst = out.getDataBuffer();
-    boolean noNulls = in.getNullCount() == 0;
-    // 64 rows at a time: a run of non-null values in a tight loop, otherwise only the set bits.
-    for (int base = 0; base < rows; base += 64) {
-      int end = Math.min(rows, base + 64);
-      long valid = noNulls ? -1L : Validity.word(in.getValidityBuffer(), base);
-      if (valid == -1L) {
-        for (int i = base; i < end; i++) {
-          dst.setInt(4L * i, value.apply(src.getInt(4L * i)));
-        }
-        continue;
-      }
-      for (; valid != 0; valid &= valid - 1) {
-        int i = base + Long.numberOfTrailingZeros(valid);
-        if (i >= end) {
-          break;
-        }
-        dst.setInt(4L * i, value.apply(src.getInt(4L * i)));
-      }
+  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+    for (int i = from; i < to; i++) {
+      dst.setInt(4L * i, value.apply(src.getInt(4L * i)));
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.quiver.function.scalar;
 
-import dev.quiver.function.arrow.Validity;
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -65,39 +64,14 @@ public abstract class LongFunction extends UnaryFunction<BigIntVector> {
   }
 
   @Override
-  BigIntVector allocate(BigIntVector in, int rows, BufferAllocator allocator) {
-    BigIntVector out = new BigIntVector(name(), allocator);
-    out.allocateNew(rows);
-    return out;
+  BigIntVector newVector(BufferAllocator allocator) {
+    return new BigIntVector(name(), allocator);
   }
 
   @Override
-  boolean copiesValidityFirst() {
-    return true;
-  }
-
-  @Override
-  void values(BigIntVector in, BigIntVector out, int rows) throws Exception {
-    ArrowBuf src = in.getDataBuffer();
-    ArrowBuf dst = out.getDataBuffer();
-    boolean noNulls = in.getNullCount() == 0;
-    // 64 rows at a time: a run of non-null values in a tight loop, otherwise only the set bits.
-    for (int base = 0; base < rows; base += 64) {
-      int end = Math.min(rows, base + 64);
-      long valid = noNulls ? -1L : Validity.word(in.getValidityBuffer(), base);
-      if (valid == -1L) {
-        for (int i = base; i < end; i++) {
-          dst.setLong(8L * i, value.apply(src.getLong(8L * i)));
-        }
-        continue;
-      }
-      for (; valid != 0; valid &= valid - 1) {
-        int i = base + Long.numberOfTrailingZeros(valid);
-        if (i >= end) {
-          break;
-        }
-        dst.setLong(8L * i, value.apply(src.getLong(8L * i)));
-      }
+  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+    for (int i = from; i < to; i++) {
+      dst.setLong(8L * i, value.apply(src.getLong(8L * i)));
     }
   }
 }

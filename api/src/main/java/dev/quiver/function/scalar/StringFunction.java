@@ -144,8 +144,13 @@ public abstract class StringFunction extends UnaryFunction<VarCharVector> {
   }
 
   @Override
+  VarCharVector newVector(BufferAllocator allocator) {
+    return new VarCharVector(name(), allocator);
+  }
+
+  @Override
   VarCharVector allocate(VarCharVector in, int rows, BufferAllocator allocator) {
-    VarCharVector out = new VarCharVector(name(), allocator);
+    VarCharVector out = newVector(allocator);
     // As many bytes as the input: right for functions that keep lengths, grown otherwise.
     out.allocateNew(rows == 0 ? 1 : Math.max(in.getStartOffset(rows), 1), rows);
     return out;

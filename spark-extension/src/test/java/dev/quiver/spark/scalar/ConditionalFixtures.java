@@ -1,6 +1,8 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.function.ScalarFunction;
+import dev.quiver.function.scalar.LongFunction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -14,6 +16,36 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /** Functions for conditional evaluation: ones that fail on some rows, and ones that count. */
 public final class ConditionalFixtures {
   private ConditionalFixtures() {}
+
+  /** Sets one row of a result from the first argument's non-null value there. */
+  interface LongRow<V> {
+    void set(V out, int row, long value);
+  }
+
+  /**
+   * {@code out} allocated for the batch, null where the first ({@code bigint}) argument is and set
+   * by {@code row} elsewhere; closed if {@code row} throws.
+   */
+  static <V extends FieldVector> V eachLong(VectorSchemaRoot args, V out, LongRow<V> row) {
+    BigIntVector in = (BigIntVector) args.getVector(0);
+    int rows = args.getRowCount();
+    try {
+      out.setInitialCapacity(rows);
+      out.allocateNew();
+      for (int i = 0; i < rows; i++) {
+        if (in.isNull(i)) {
+          out.setNull(i);
+        } else {
+          row.set(out, i, in.get(i));
+        }
+      }
+      out.setValueCount(rows);
+      return out;
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+  }
 
   /** {@code 1.0 / x}, failing on 0 as a function that validates its input would. */
   public static final class Inverse implements ScalarFunction {
@@ -41,60 +73,27 @@ public final class ConditionalFixtures {
           throw new ArithmeticException("inverse of 0");
         }
       }
-      Float8Vector out = new Float8Vector("inverse", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          out.set(i, 1.0 / in.get(i));
-        }
-      }
-      out.setValueCount(rows);
-      return out;
+      Float8Vector result = new Float8Vector("inverse", allocator);
+      return eachLong(args, result, (out, i, v) -> out.set(i, 1.0 / v));
     }
   }
 
   /** {@code x * 10}, non-deterministic, counting the rows it is evaluated on. */
-  public static final class Tracked implements ScalarFunction {
+  public static final class Tracked extends LongFunction {
     public static final AtomicLong EVALUATED = new AtomicLong();
 
-    @Override
-    public String name() {
-      return "tracked";
+    public Tracked() {
+      super("tracked", (in, out) -> {
+        EVALUATED.addAndGet(in.getValueCount());
+        for (int i = 0; i < in.getValueCount(); i++) {
+          out.getDataBuffer().setLong(8L * i, in.getDataBuffer().getLong(8L * i) * 10);
+        }
+      });
     }
 
     @Override
     public boolean isDeterministic() {
       return false;
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      BigIntVector in = (BigIntVector) args.getVector(0);
-      int rows = args.getRowCount();
-      EVALUATED.addAndGet(rows);
-      BigIntVector out = new BigIntVector("tracked", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          out.set(i, in.get(i) * 10);
-        }
-      }
-      out.setValueCount(rows);
-      return out;
     }
   }
 
@@ -117,19 +116,8 @@ public final class ConditionalFixtures {
 
     @Override
     public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      BigIntVector in = (BigIntVector) args.getVector(0);
-      int rows = args.getRowCount();
-      BitVector out = new BitVector("is_positive", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          out.set(i, in.get(i) > 0 ? 1 : 0);
-        }
-      }
-      out.setValueCount(rows);
-      return out;
+      BitVector result = new BitVector("is_positive", allocator);
+      return eachLong(args, result, (out, i, v) -> out.set(i, v > 0 ? 1 : 0));
     }
   }
 
@@ -152,57 +140,19 @@ public final class ConditionalFixtures {
 
     @Override
     public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      BigIntVector in = (BigIntVector) args.getVector(0);
-      int rows = args.getRowCount();
-      VarCharVector out = new VarCharVector("label", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else if (in.get(i) == 0) {
-          out.close();
+      return eachLong(args, new VarCharVector("label", allocator), (out, i, v) -> {
+        if (v == 0) {
           throw new IllegalArgumentException("label of 0");
-        } else {
-          out.setSafe(i, ("n" + in.get(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-      }
-      out.setValueCount(rows);
-      return out;
+        out.setSafe(i, ("n" + v).getBytes(StandardCharsets.UTF_8));
+      });
     }
   }
 
   /** {@code 2 * x}: the cheapest call, for measuring what guards cost. */
-  public static final class Twice implements ScalarFunction {
-    @Override
-    public String name() {
-      return "twice";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      BigIntVector in = (BigIntVector) args.getVector(0);
-      int rows = args.getRowCount();
-      BigIntVector out = new BigIntVector("twice", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          out.set(i, 2 * in.get(i));
-        }
-      }
-      out.setValueCount(rows);
-      return out;
+  public static final class Twice extends LongFunction {
+    public Twice() {
+      super("twice", v -> 2 * v);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.quiver.spark.scalar;
 
 import dev.quiver.function.FunctionContext;
 import dev.quiver.function.ScalarFunction;
+import dev.quiver.function.scalar.DoubleFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,42 +21,14 @@ public final class ScalarFixtures {
   private ScalarFixtures() {}
 
   /** Declared in META-INF/services: the first way to register. */
-  public static final class PlusOne implements ScalarFunction {
-    @Override
-    public String name() {
-      return "plus_one";
+  public static final class PlusOne extends DoubleFunction {
+    public PlusOne() {
+      super("plus_one", v -> v + 1);
     }
 
     @Override
     public String description() {
       return "Adds one to a number.\nExample: SELECT plus_one(1.5) returns 2.5";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      Float8Vector in = (Float8Vector) args.getVector(0);
-      int rows = args.getRowCount();
-      Float8Vector out = new Float8Vector("plus_one", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          out.set(i, in.get(i) + 1);
-        }
-      }
-      out.setValueCount(rows);
-      return out;
     }
   }
 

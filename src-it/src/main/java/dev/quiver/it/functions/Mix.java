@@ -1,17 +1,15 @@
 package dev.quiver.it.functions;
 
-import dev.quiver.function.ScalarFunction;
-import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import dev.quiver.function.scalar.LongFunction;
 
 /**
  * {@code it_mix(bigint) -> bigint}: SplitMix64's finalizer, so results cover the whole range of
  * {@code bigint} and any lost, duplicated or misplaced row changes them.
  */
-public final class Mix implements ScalarFunction {
+public final class Mix extends LongFunction {
+  public Mix() {
+    super("it_mix", Mix::mix);
+  }
 
   /** The function itself, also used by the tests to compute the expected results. */
   public static long mix(long z) {
@@ -21,39 +19,7 @@ public final class Mix implements ScalarFunction {
   }
 
   @Override
-  public String name() {
-    return "it_mix";
-  }
-
-  @Override
   public String description() {
     return "SplitMix64's finalizer of a bigint.";
-  }
-
-  @Override
-  public String resultType() {
-    return "bigint";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("bigint");
-  }
-
-  @Override
-  public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-    BigIntVector in = (BigIntVector) args.getVector(0);
-    int rows = args.getRowCount();
-    BigIntVector out = new BigIntVector(name(), allocator);
-    out.allocateNew(rows);
-    for (int i = 0; i < rows; i++) {
-      if (in.isNull(i)) {
-        out.setNull(i);
-      } else {
-        out.set(i, mix(in.get(i)));
-      }
-    }
-    out.setValueCount(rows);
-    return out;
   }
 }

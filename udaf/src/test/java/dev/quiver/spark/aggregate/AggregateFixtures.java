@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -20,6 +22,62 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /** Aggregate functions for the tests. */
 public final class AggregateFixtures {
   private AggregateFixtures() {}
+
+  /** Adds the non-null values of the first ({@code bigint}) argument to {@code {sum, count}}. */
+  static void addNonNull(long[] state, VectorSchemaRoot args) {
+    BigIntVector values = (BigIntVector) args.getVector(0);
+    for (int i = 0; i < args.getRowCount(); i++) {
+      if (!values.isNull(i)) {
+        state[0] += values.get(i);
+        state[1]++;
+      }
+    }
+  }
+
+  /** Merges two {@code {sum, count}} states into the first. */
+  static long[] addUp(long[] state, long[] other) {
+    state[0] += other[0];
+    state[1] += other[1];
+    return state;
+  }
+
+  /** Merges two {@code {sum, count}} states of doubles into the first. */
+  static double[] addUp(double[] state, double[] other) {
+    state[0] += other[0];
+    state[1] += other[1];
+    return state;
+  }
+
+  /** The sum of a {@code {sum, count}} state, null without non-null values. */
+  static Object sumOrNull(long[] state) {
+    return state[1] == 0 ? null : state[0];
+  }
+
+  /** A {@code bigint} result of {@code numGroups} groups: null where {@code isNull}, else value. */
+  static BigIntVector longs(String name, int numGroups, BufferAllocator allocator,
+      IntPredicate isNull, IntToLongFunction value) {
+    BigIntVector out = new BigIntVector(name, allocator);
+    out.allocateNew(numGroups);
+    for (int g = 0; g < numGroups; g++) {
+      if (isNull.test(g)) {
+        out.setNull(g);
+      } else {
+        out.set(g, value.applyAsLong(g));
+      }
+    }
+    out.setValueCount(numGroups);
+    return out;
+  }
+
+  /** Appends the non-null values of the first ({@code bigint}) argument to {@code state}. */
+  static void collectNonNull(List<Long> state, VectorSchemaRoot args) {
+    BigIntVector values = (BigIntVector) args.getVector(0);
+    for (int i = 0; i < args.getRowCount(); i++) {
+      if (!values.isNull(i)) {
+        state.add(values.get(i));
+      }
+    }
+  }
 
   /** q_sum(bigint): the simple form only; null for a group without non-null values. */
   public static final class LongSum implements AggregateFunction<long[]> {
@@ -45,25 +103,17 @@ public final class AggregateFixtures {
 
     @Override
     public void update(long[] state, VectorSchemaRoot args) {
-      BigIntVector values = (BigIntVector) args.getVector(0);
-      for (int i = 0; i < args.getRowCount(); i++) {
-        if (!values.isNull(i)) {
-          state[0] += values.get(i);
-          state[1]++;
-        }
-      }
+      addNonNull(state, args);
     }
 
     @Override
     public long[] merge(long[] state, long[] other) {
-      state[0] += other[0];
-      state[1] += other[1];
-      return state;
+      return addUp(state, other);
     }
 
     @Override
     public Object finish(long[] state) {
-      return state[1] == 0 ? null : state[0];
+      return sumOrNull(state);
     }
 
     @Override
@@ -115,9 +165,7 @@ public final class AggregateFixtures {
 
     @Override
     public double[] merge(double[] state, double[] other) {
-      state[0] += other[0];
-      state[1] += other[1];
-      return state;
+      return addUp(state, other);
     }
 
     @Override
@@ -229,12 +277,7 @@ public final class AggregateFixtures {
 
     @Override
     public void update(List<Long> state, VectorSchemaRoot args) {
-      BigIntVector values = (BigIntVector) args.getVector(0);
-      for (int i = 0; i < args.getRowCount(); i++) {
-        if (!values.isNull(i)) {
-          state.add(values.get(i));
-        }
-      }
+      collectNonNull(state, args);
     }
 
     @Override

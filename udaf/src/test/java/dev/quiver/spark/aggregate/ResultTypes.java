@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** q_describe(bigint): a struct of several types, returned as a Map or as an Object[]. */
@@ -36,12 +35,7 @@ public final class ResultTypes implements AggregateFunction<List<Long>> {
 
   @Override
   public void update(List<Long> state, VectorSchemaRoot args) {
-    BigIntVector values = (BigIntVector) args.getVector(0);
-    for (int i = 0; i < args.getRowCount(); i++) {
-      if (!values.isNull(i)) {
-        state.add(values.get(i));
-      }
-    }
+    AggregateFixtures.collectNonNull(state, args);
   }
 
   @Override

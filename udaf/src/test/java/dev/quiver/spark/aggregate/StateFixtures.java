@@ -107,17 +107,8 @@ public final class StateFixtures {
     @Override
     public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
       grow(numGroups);
-      BigIntVector out = new BigIntVector("q_spread", allocator);
-      out.allocateNew(numGroups);
-      for (int g = 0; g < numGroups; g++) {
-        if (mins[g] > maxs[g]) {
-          out.setNull(g);
-        } else {
-          out.set(g, maxs[g] - mins[g]);
-        }
-      }
-      out.setValueCount(numGroups);
-      return out;
+      return AggregateFixtures.longs(
+          "q_spread", numGroups, allocator, g -> mins[g] > maxs[g], g -> maxs[g] - mins[g]);
     }
 
     @Override
@@ -165,25 +156,17 @@ public final class StateFixtures {
 
     @Override
     public void update(long[] state, VectorSchemaRoot args) {
-      BigIntVector values = (BigIntVector) args.getVector(0);
-      for (int i = 0; i < args.getRowCount(); i++) {
-        if (!values.isNull(i)) {
-          state[0] += values.get(i);
-          state[1]++;
-        }
-      }
+      AggregateFixtures.addNonNull(state, args);
     }
 
     @Override
     public long[] merge(long[] state, long[] other) {
-      state[0] += other[0];
-      state[1] += other[1];
-      return state;
+      return AggregateFixtures.addUp(state, other);
     }
 
     @Override
     public Object finish(long[] state) {
-      return state[1] == 0 ? null : state[0];
+      return AggregateFixtures.sumOrNull(state);
     }
 
     @Override
@@ -250,17 +233,8 @@ public final class StateFixtures {
         @Override
         public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
           grow(numGroups);
-          BigIntVector out = new BigIntVector("q_total", allocator);
-          out.allocateNew(numGroups);
-          for (int g = 0; g < numGroups; g++) {
-            if (counts[g] == 0) {
-              out.setNull(g);
-            } else {
-              out.set(g, sums[g]);
-            }
-          }
-          out.setValueCount(numGroups);
-          return out;
+          return AggregateFixtures.longs(
+              "q_total", numGroups, allocator, g -> counts[g] == 0, g -> sums[g]);
         }
 
         @Override
