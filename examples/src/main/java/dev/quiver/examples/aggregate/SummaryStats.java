@@ -198,6 +198,11 @@ public final class SummaryStats implements AggregateFunction<SummaryStats.Stats>
           continue;
         }
         long from = offsets.getInt((long) i * BaseVariableWidthVector.OFFSET_WIDTH);
+        long to = offsets.getInt((long) (i + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
+        if (to - from != 32) { // not a state of this function: never read a neighbour's bytes
+          throw new IllegalStateException("summary_stats: a partial state of " + (to - from)
+              + " bytes, expected 32");
+        }
         merge(groupIds[i] * 4, bigEndianLong(data, from), bigEndianDouble(data, from + 8),
             bigEndianDouble(data, from + 16), bigEndianDouble(data, from + 24));
       }

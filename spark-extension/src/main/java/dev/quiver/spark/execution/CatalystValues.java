@@ -295,6 +295,12 @@ public final class CatalystValues {
     StructField[] fields = type.fields();
     Object[] out = new Object[fields.length];
     if (value instanceof Map<?, ?> byName) {
+      // A misspelt key would otherwise read as a NULL field: silently wrong data.
+      for (Object key : byName.keySet()) {
+        if (!(key instanceof String name) || !type.getFieldIndex(name).isDefined()) {
+          throw mismatch(value, type, "has key " + key + ", which is not a field of the struct");
+        }
+      }
       for (int f = 0; f < fields.length; f++) {
         out[f] = element(byName.get(fields[f].name()), fields[f].dataType(),
             fields[f].nullable(), "field " + fields[f].name());

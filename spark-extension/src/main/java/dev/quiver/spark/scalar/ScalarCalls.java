@@ -57,6 +57,11 @@ final class ScalarCalls {
     this.plan = plan;
     this.results = new FieldVector[plan.functions.length];
     this.sparkResults = new OffHeapColumnVector[plan.functions.length];
+    // The scope closes in reverse: results and batches before the functions check that their
+    // allocators are empty. Registered before anything is allocated, so that a failure below
+    // (the task's Arrow limit reached) still frees what was.
+    TaskScope functionScope = scope.nested();
+    scope.add(this::release);
     for (int c = 0; c < sparkResults.length; c++) {
       DataType type = plan.resultSchema.fields()[c].dataType();
       if (ColumnCopy.supportsToSpark(type)) {
@@ -76,10 +81,6 @@ final class ScalarCalls {
         read[indexes[a]] = true;
       }
     }
-    // The scope closes in reverse: results and batches before the functions check that their
-    // allocators are empty.
-    TaskScope functionScope = scope.nested();
-    scope.add(this::release);
     for (FunctionHandle handle : plan.functions) {
       functions.add(functionScope.function(handle, ScalarFunction.class));
     }
@@ -222,7 +223,9 @@ final class ScalarCalls {
   /** Closes the results and batches; idempotent. */
   private void release() {
     closeResults();
-    writer.close();
+    if (writer != null) { // null when the constructor failed before it
+      writer.close();
+    }
     for (int c = 0; c < sparkResults.length; c++) {
       if (sparkResults[c] != null) {
         sparkResults[c].close();

@@ -3,6 +3,7 @@ package dev.quiver.spark.execution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -65,5 +66,16 @@ class CatalystValuesTest {
     assertEquals("is NULL, but the column is declared NOT NULL", assertThrows(
         CatalystValues.Mismatch.class,
         () -> CatalystValues.toCatalyst(null, DataTypes.IntegerType, false)).getMessage());
+  }
+
+  @Test
+  void structsByNameRefuseKeysThatAreNoFields() {
+    org.apache.spark.sql.types.StructType point = new org.apache.spark.sql.types.StructType()
+        .add("x", DataTypes.IntegerType).add("y", DataTypes.IntegerType);
+    org.apache.spark.sql.catalyst.InternalRow row = (org.apache.spark.sql.catalyst.InternalRow)
+        in(java.util.Map.of("x", 1, "y", 2), point);
+    assertEquals(2, row.getInt(1));
+    String message = refused(java.util.Map.of("x", 1, "z", 2), point);
+    assertTrue(message.contains("has key z, which is not a field of the struct"), message);
   }
 }

@@ -48,6 +48,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class AggregateHarness
     extends Harness<AggregateFunction<Object>, AggregateHarness> {
+  /** How many entries past the batch's rows the group-id arrays have. */
+  private static final int STALE_IDS = 16;
+
   private final Map<Object, List<List<?>>> groups = new LinkedHashMap<>();
   private List<String> argumentTypes;
   private int partials = 2;
@@ -267,8 +270,13 @@ public final class AggregateHarness
     }
     int start = 0;
     for (List<List<?>> batch : batches(rows)) {
-      int[] groupIds = ids.subList(start, start + batch.size()).stream()
-          .mapToInt(Integer::intValue).toArray();
+      // Quiver reuses a longer array, with stale ids past the batch's rows: so does the harness,
+      // with ids no group has, so that an accumulator reading past getRowCount() fails here.
+      int[] groupIds = new int[batch.size() + STALE_IDS];
+      Arrays.fill(groupIds, -1);
+      for (int i = 0; i < batch.size(); i++) {
+        groupIds[i] = ids.get(start + i);
+      }
       start += batch.size();
       try (VectorSchemaRoot args = Batches.create(schema, batch, allocator)) {
         accumulator.update(args, groupIds, keys.size());

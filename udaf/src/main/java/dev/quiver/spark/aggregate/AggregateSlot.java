@@ -64,7 +64,17 @@ final class AggregateSlot implements AutoCloseable {
     // Grown as rows arrive: a large batch size costs nothing on small input.
     this.batchSize = batchSize;
     this.groupIds = new int[Math.min(batchSize, 1024)];
-    this.states = GroupStates.create(function);
+    try {
+      this.states = GroupStates.create(function);
+    } catch (RuntimeException | Error e) { // the function's createGroupsAccumulator, or memory
+      if (writer != null) {
+        writer.close();
+      }
+      if (pendingStates != null) {
+        pendingStates.close();
+      }
+      throw e;
+    }
   }
 
   GroupStates states() {

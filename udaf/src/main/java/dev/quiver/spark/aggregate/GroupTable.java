@@ -99,98 +99,111 @@ final class GroupTable implements AutoCloseable {
     List<Integer> positions = new ArrayList<>();
     boolean anyBuiltin = false;
     int inputBufferOffset = initialInputBufferOffset;
-    for (int i = 0; i < aggregates.size(); i++) {
-      AggregateExpression ae = aggregates.get(i);
-      AggregateMode mode = ae.mode();
-      boolean updating = mode == Partial$.MODULE$ || mode == Complete$.MODULE$;
-      if (ae.aggregateFunction() instanceof AggregateCall call) {
-        if (updating) {
-          UnsafeProjection arguments = UnsafeProjection.create(call.children(), input);
-          arguments.initialize(partition);
-          BasePredicate filter = null;
-          if (ae.filter().isDefined()) {
-            filter = Predicate.create(ae.filter().get(), input);
-            filter.initialize(partition);
-          }
-          slotList.add(AggregateSlot.updating(functions[i], arguments,
-              GroupKeys.ordinals(call.children(), input), filter,
-              QuiverMemory.taskAllocator(task), batchSize));
-        } else {
-          slotList.add(AggregateSlot.merging(functions[i], inputBufferOffset,
-              QuiverMemory.taskAllocator(task), batchSize));
-          inputBufferOffset += 1;
-        }
-        positions.add(i);
-        Attribute state = call.aggBufferAttributes().head();
-        stateAttributes.add(state);
-        bufferColumns.add(state);
-        resultExpressionsOfBuiltins.add(NoOp$.MODULE$);
-      } else {
-        DeclarativeAggregate d = (DeclarativeAggregate) ae.aggregateFunction();
-        anyBuiltin = true;
-        List<AttributeReference> buffer = Scala.list(d.aggBufferAttributes());
-        valueAttributes.addAll(buffer);
-        bufferColumns.addAll(buffer);
-        initialValues.addAll(Scala.list(d.initialValues()));
-        if (updating) {
-          List<Expression> updates = Scala.list(d.updateExpressions());
-          if (ae.filter().isDefined()) {
-            for (int b = 0; b < updates.size(); b++) {
-              updates.set(b, new If(ae.filter().get(), updates.get(b), buffer.get(b)));
+    // Slots hold Arrow buffers and user states from the start: a failure later in building the
+    // table (a function's createState, the key map's first allocation) must close them.
+    try {
+      for (int i = 0; i < aggregates.size(); i++) {
+        AggregateExpression ae = aggregates.get(i);
+        AggregateMode mode = ae.mode();
+        boolean updating = mode == Partial$.MODULE$ || mode == Complete$.MODULE$;
+        if (ae.aggregateFunction() instanceof AggregateCall call) {
+          if (updating) {
+            UnsafeProjection arguments = UnsafeProjection.create(call.children(), input);
+            arguments.initialize(partition);
+            BasePredicate filter = null;
+            if (ae.filter().isDefined()) {
+              filter = Predicate.create(ae.filter().get(), input);
+              filter.initialize(partition);
             }
+            slotList.add(AggregateSlot.updating(functions[i], arguments,
+                GroupKeys.ordinals(call.children(), input), filter,
+                QuiverMemory.taskAllocator(task), batchSize));
+          } else {
+            slotList.add(AggregateSlot.merging(functions[i], inputBufferOffset,
+                QuiverMemory.taskAllocator(task), batchSize));
+            inputBufferOffset += 1;
           }
-          processExpressions.addAll(updates);
+          positions.add(i);
+          Attribute state = call.aggBufferAttributes().head();
+          stateAttributes.add(state);
+          bufferColumns.add(state);
+          resultExpressionsOfBuiltins.add(NoOp$.MODULE$);
         } else {
-          processExpressions.addAll(Scala.list(d.mergeExpressions()));
-          inputBufferOffset += buffer.size();
+          DeclarativeAggregate d = (DeclarativeAggregate) ae.aggregateFunction();
+          anyBuiltin = true;
+          List<AttributeReference> buffer = Scala.list(d.aggBufferAttributes());
+          valueAttributes.addAll(buffer);
+          bufferColumns.addAll(buffer);
+          initialValues.addAll(Scala.list(d.initialValues()));
+          if (updating) {
+            List<Expression> updates = Scala.list(d.updateExpressions());
+            if (ae.filter().isDefined()) {
+              for (int b = 0; b < updates.size(); b++) {
+                updates.set(b, new If(ae.filter().get(), updates.get(b), buffer.get(b)));
+              }
+            }
+            processExpressions.addAll(updates);
+          } else {
+            processExpressions.addAll(Scala.list(d.mergeExpressions()));
+            inputBufferOffset += buffer.size();
+          }
+          resultExpressionsOfBuiltins.add(d.evaluateExpression());
         }
-        resultExpressionsOfBuiltins.add(d.evaluateExpression());
       }
-    }
-    this.slots = slotList.toArray(new AggregateSlot[0]);
-    this.resultPositions = positions.stream().mapToInt(Integer::intValue).toArray();
+      this.slots = slotList.toArray(new AggregateSlot[0]);
+      this.resultPositions = positions.stream().mapToInt(Integer::intValue).toArray();
 
-    UnsafeRow template = UnsafeProjection.create(Scala.seq(initialValues))
-        .apply(new GenericInternalRow(0)).copy();
-    List<Attribute> processInput = new ArrayList<>(valueAttributes);
-    processInput.addAll(Scala.list(input));
-    this.builtins = anyBuiltin ? new BuiltinBuffers(processExpressions, processInput,
-        partialOutput ? null : resultExpressionsOfBuiltins, valueAttributes, partition) : null;
+      UnsafeRow template = UnsafeProjection.create(Scala.seq(initialValues))
+          .apply(new GenericInternalRow(0)).copy();
+      List<Attribute> processInput = new ArrayList<>(valueAttributes);
+      processInput.addAll(Scala.list(input));
+      this.builtins = anyBuiltin ? new BuiltinBuffers(processExpressions, processInput,
+          partialOutput ? null : resultExpressionsOfBuiltins, valueAttributes, partition) : null;
 
-    List<Attribute> groupingAttributes = new ArrayList<>();
-    for (NamedExpression g : Scala.list(grouping)) {
-      groupingAttributes.add(g.toAttribute());
-    }
-    List<Attribute> valueAndStateAttributes = new ArrayList<>(valueAttributes);
-    valueAndStateAttributes.addAll(stateAttributes);
-    List<Attribute> keyValueStates = new ArrayList<>(groupingAttributes);
-    keyValueStates.addAll(valueAndStateAttributes);
-    List<Expression> partialColumns = new ArrayList<>(groupingAttributes);
-    partialColumns.addAll(bufferColumns);
-    this.statesRow = new SpecificInternalRow(binaryTypes(stateAttributes.size()));
-    this.bufferProjection = UnsafeProjection.create(Scala.seq(partialColumns),
-        Scala.seq(keyValueStates));
-    this.spillValueProjection = UnsafeProjection.create(Scala.seq(bufferColumns),
-        Scala.seq(valueAndStateAttributes));
-    if (partialOutput) {
-      this.aggregateResult = null;
-      this.resultProjection = null;
-    } else {
-      List<DataType> resultTypes = new ArrayList<>();
-      for (Attribute a : Scala.list(aggregateAttributes)) {
-        resultTypes.add(a.dataType());
+      List<Attribute> groupingAttributes = new ArrayList<>();
+      for (NamedExpression g : Scala.list(grouping)) {
+        groupingAttributes.add(g.toAttribute());
       }
-      this.aggregateResult = new SpecificInternalRow(Scala.seq(resultTypes));
-      List<Attribute> resultInput = new ArrayList<>(groupingAttributes);
-      resultInput.addAll(Scala.list(aggregateAttributes));
-      this.resultProjection = UnsafeProjection.create(GroupKeys.upcast(resultExpressions),
-          Scala.seq(resultInput));
-      this.resultProjection.initialize(partition);
-    }
+      List<Attribute> valueAndStateAttributes = new ArrayList<>(valueAttributes);
+      valueAndStateAttributes.addAll(stateAttributes);
+      List<Attribute> keyValueStates = new ArrayList<>(groupingAttributes);
+      keyValueStates.addAll(valueAndStateAttributes);
+      List<Expression> partialColumns = new ArrayList<>(groupingAttributes);
+      partialColumns.addAll(bufferColumns);
+      this.statesRow = new SpecificInternalRow(binaryTypes(stateAttributes.size()));
+      this.bufferProjection = UnsafeProjection.create(Scala.seq(partialColumns),
+          Scala.seq(keyValueStates));
+      this.spillValueProjection = UnsafeProjection.create(Scala.seq(bufferColumns),
+          Scala.seq(valueAndStateAttributes));
+      if (partialOutput) {
+        this.aggregateResult = null;
+        this.resultProjection = null;
+      } else {
+        List<DataType> resultTypes = new ArrayList<>();
+        for (Attribute a : Scala.list(aggregateAttributes)) {
+          resultTypes.add(a.dataType());
+        }
+        this.aggregateResult = new SpecificInternalRow(Scala.seq(resultTypes));
+        List<Attribute> resultInput = new ArrayList<>(groupingAttributes);
+        resultInput.addAll(Scala.list(aggregateAttributes));
+        this.resultProjection = UnsafeProjection.create(GroupKeys.upcast(resultExpressions),
+            Scala.seq(resultInput));
+        this.resultProjection.initialize(partition);
+      }
 
-    this.keys = GroupKeys.create(grouping, input, template, anyBuiltin, maxGroups,
-        task.taskMemoryManager());
-    this.memory = new StateMemory(task.taskMemoryManager());
+      this.keys = GroupKeys.create(grouping, input, template, anyBuiltin, maxGroups,
+          task.taskMemoryManager());
+      this.memory = new StateMemory(task.taskMemoryManager());
+    } catch (Throwable t) {
+      for (AggregateSlot slot : slotList) {
+        try {
+          slot.close();
+        } catch (RuntimeException e) {
+          t.addSuppressed(e);
+        }
+      }
+      throw t;
+    }
   }
 
   private static Seq<DataType> binaryTypes(int n) {

@@ -19,7 +19,6 @@ import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
-import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterEach;
@@ -118,8 +117,12 @@ class AggregateFallbackTest extends QuiverSession {
         .trigger(Trigger.AvailableNow()).start();
     try {
       query.awaitTermination();
-      String explain = ((StreamingQueryWrapper) query).streamingQuery().lastExecution()
-          .explainString(ExplainMode.fromString("simple"));
+      // The wrapper class moved between Spark 4.0 and 4.1; its methods did not.
+      Object execution = query.getClass().getMethod("streamingQuery").invoke(query);
+      Object lastExecution = execution.getClass().getMethod("lastExecution").invoke(execution);
+      String explain = (String) lastExecution.getClass()
+          .getMethod("explainString", ExplainMode.class)
+          .invoke(lastExecution, ExplainMode.fromString("simple"));
       assertTrue(explain.contains("[row by row: a streaming aggregation runs on Spark's stateful "
           + "operators]"), explain);
     } finally {
