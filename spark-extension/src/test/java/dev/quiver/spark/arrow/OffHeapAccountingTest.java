@@ -3,8 +3,8 @@ package dev.quiver.spark.arrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.Quiver;
+import dev.quiver.spark.testing.FixtureFunction;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -28,39 +28,25 @@ import org.junit.jupiter.api.Test;
 class OffHeapAccountingTest {
 
   /** Holds {@code megabytes} MiB while it evaluates; returns what Spark counts for its task. */
-  public static final class Holder implements ScalarFunction {
+  public static final class Holder extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final int megabytes;
 
     public Holder(int megabytes) {
+      super("holder", "bigint");
       this.megabytes = megabytes;
     }
 
     @Override
-    public String name() {
-      return "holder";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       List<ArrowBuf> held = new ArrayList<>();
       try {
         for (int i = 0; i < megabytes; i++) {
           held.add(allocator.buffer(1 << 20));
         }
         long seen = TaskContext.get().taskMemoryManager().getMemoryConsumptionForThisTask();
-        BigIntVector out = new BigIntVector("out", allocator);
-        out.allocateNew(args.getRowCount());
-        for (int r = 0; r < args.getRowCount(); r++) {
-          out.set(r, seen);
-        }
-        out.setValueCount(args.getRowCount());
-        return out;
+        return fill(new BigIntVector("out", allocator), args.getRowCount(),
+            (out, r) -> out.set(r, seen));
       } finally {
         held.forEach(ArrowBuf::close);
       }

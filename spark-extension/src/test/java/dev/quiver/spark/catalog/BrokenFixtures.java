@@ -8,7 +8,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Functions that cannot be loaded, declared in the tests' META-INF/services next to working ones,
  * so that every test session starts the way a cluster with one bad functions jar does. A fourth
- * declared class, {@code BrokenFixtures$Missing}, does not exist at all.
+ * declared class, {@code BrokenFixtures$Missing}, does not exist at all. Each returns its name
+ * from a {@code name()} of its own, not from a field its constructor sets, because Quiver reads
+ * the name of a class whose constructor fails from an instance made without running it.
  */
 public final class BrokenFixtures {
   private BrokenFixtures() {}

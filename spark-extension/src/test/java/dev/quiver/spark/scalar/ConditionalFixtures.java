@@ -1,7 +1,7 @@
 package dev.quiver.spark.scalar;
 
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.function.scalar.LongFunction;
+import dev.quiver.spark.testing.FixtureFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,46 +26,26 @@ public final class ConditionalFixtures {
    * {@code out} allocated for the batch, null where the first ({@code bigint}) argument is and set
    * by {@code row} elsewhere; closed if {@code row} throws.
    */
-  static <V extends FieldVector> V eachLong(VectorSchemaRoot args, V out, LongRow<V> row) {
+  static <V extends FieldVector> V eachLong(VectorSchemaRoot args, V out, LongRow<V> row)
+      throws Exception {
     BigIntVector in = (BigIntVector) args.getVector(0);
-    int rows = args.getRowCount();
-    try {
-      out.setInitialCapacity(rows);
-      out.allocateNew();
-      for (int i = 0; i < rows; i++) {
-        if (in.isNull(i)) {
-          out.setNull(i);
-        } else {
-          row.set(out, i, in.get(i));
-        }
+    return FixtureFunction.fill(out, args.getRowCount(), (o, i) -> {
+      if (in.isNull(i)) {
+        o.setNull(i);
+      } else {
+        row.set(o, i, in.get(i));
       }
-      out.setValueCount(rows);
-      return out;
-    } catch (RuntimeException e) {
-      out.close();
-      throw e;
-    }
+    });
   }
 
   /** {@code 1.0 / x}, failing on 0 as a function that validates its input would. */
-  public static final class Inverse implements ScalarFunction {
-    @Override
-    public String name() {
-      return "inverse";
+  public static final class Inverse extends FixtureFunction {
+    public Inverse() {
+      super("inverse", "double", List.of("bigint"));
     }
 
     @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       BigIntVector in = (BigIntVector) args.getVector(0);
       int rows = args.getRowCount();
       for (int i = 0; i < rows; i++) {
@@ -98,48 +78,26 @@ public final class ConditionalFixtures {
   }
 
   /** {@code x > 0}: a Quiver call inside a condition. */
-  public static final class Positive implements ScalarFunction {
-    @Override
-    public String name() {
-      return "is_positive";
+  public static final class Positive extends FixtureFunction {
+    public Positive() {
+      super("is_positive", "boolean", List.of("bigint"));
     }
 
     @Override
-    public String resultType() {
-      return "boolean";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       BitVector result = new BitVector("is_positive", allocator);
       return eachLong(args, result, (out, i, v) -> out.set(i, v > 0 ? 1 : 0));
     }
   }
 
   /** {@code concat('n', x)}, failing on 0: a result Spark reads in place from Arrow. */
-  public static final class Label implements ScalarFunction {
-    @Override
-    public String name() {
-      return "label";
+  public static final class Label extends FixtureFunction {
+    public Label() {
+      super("label", "string", List.of("bigint"));
     }
 
     @Override
-    public String resultType() {
-      return "string";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       return eachLong(args, new VarCharVector("label", allocator), (out, i, v) -> {
         if (v == 0) {
           throw new IllegalArgumentException("label of 0");

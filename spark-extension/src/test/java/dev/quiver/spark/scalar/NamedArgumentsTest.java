@@ -3,8 +3,8 @@ package dev.quiver.spark.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.Quiver;
+import dev.quiver.spark.testing.FixtureFunction;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -19,20 +19,9 @@ class NamedArgumentsTest extends QuiverSession {
   private static final String ROUTINE = "4274K";
 
   /** scaled(value, factor): value * factor; factor is optional and taken as 1 when NULL. */
-  public static final class Scaled implements ScalarFunction {
-    @Override
-    public String name() {
-      return "scaled";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double", "double");
+  public static final class Scaled extends FixtureFunction {
+    public Scaled() {
+      super("scaled", "double", List.of("double", "double"));
     }
 
     @Override
@@ -46,21 +35,16 @@ class NamedArgumentsTest extends QuiverSession {
     }
 
     @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       Float8Vector value = (Float8Vector) args.getVector(0);
       Float8Vector factor = (Float8Vector) args.getVector(1);
-      int rows = args.getRowCount();
-      Float8Vector out = new Float8Vector("scaled", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
+      return fill(new Float8Vector("scaled", allocator), args.getRowCount(), (out, i) -> {
         if (value.isNull(i)) {
           out.setNull(i);
         } else {
           out.set(i, value.get(i) * (factor.isNull(i) ? 1 : factor.get(i)));
         }
-      }
-      out.setValueCount(rows);
-      return out;
+      });
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.arrow.QuiverMemory;
+import dev.quiver.spark.testing.FixtureFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,24 +40,15 @@ public final class SafetyFixtures {
   }
 
   /** Throws an error in one phase of its lifecycle: open, eval or close. */
-  public static final class Failing implements ScalarFunction {
+  public static final class Failing extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final String phase;
     private final Failure failure;
 
     public Failing(String phase, Failure failure) {
+      super("failing", "bigint");
       this.phase = phase;
       this.failure = failure;
-    }
-
-    @Override
-    public String name() {
-      return "failing";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override
@@ -95,23 +86,14 @@ public final class SafetyFixtures {
   }
 
   /** Holds {@code megabytes} MiB of Arrow memory from its allocator, 4 MiB at a time. */
-  public static final class Hog implements ScalarFunction {
+  public static final class Hog extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final int megabytes;
     private transient List<ArrowBuf> held;
 
     public Hog(int megabytes) {
+      super("hog", "bigint");
       this.megabytes = megabytes;
-    }
-
-    @Override
-    public String name() {
-      return "hog";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override
@@ -120,17 +102,12 @@ public final class SafetyFixtures {
     }
 
     @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       while (held.size() * 4 < megabytes) {
         held.add(allocator.buffer(4L << 20));
       }
-      BigIntVector out = new BigIntVector("out", allocator);
-      out.allocateNew(args.getRowCount());
-      for (int i = 0; i < args.getRowCount(); i++) {
-        out.set(i, i);
-      }
-      out.setValueCount(args.getRowCount());
-      return out;
+      return fill(new BigIntVector("out", allocator), args.getRowCount(),
+          (out, i) -> out.set(i, i));
     }
 
     @Override
@@ -143,22 +120,14 @@ public final class SafetyFixtures {
   public enum Lie { LONGS_LABELLED_INT, SHORT_DATA_BUFFER, DECREASING_OFFSETS, OFFSET_PAST_DATA }
 
   /** Returns a malformed vector for a declared {@code int} (or {@code string}) result. */
-  public static final class Malformed implements ScalarFunction {
+  public static final class Malformed extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final Lie lie;
 
     public Malformed(Lie lie) {
+      super("malformed", lie == Lie.DECREASING_OFFSETS || lie == Lie.OFFSET_PAST_DATA
+          ? "string" : "int");
       this.lie = lie;
-    }
-
-    @Override
-    public String name() {
-      return "malformed";
-    }
-
-    @Override
-    public String resultType() {
-      return lie == Lie.DECREASING_OFFSETS || lie == Lie.OFFSET_PAST_DATA ? "string" : "int";
     }
 
     @Override
@@ -203,23 +172,14 @@ public final class SafetyFixtures {
   }
 
   /** Nulls below the top level: in a NOT NULL struct field inside a list, or as a map key. */
-  public static final class NestedNull implements ScalarFunction {
+  public static final class NestedNull extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final boolean mapKey;
 
     public NestedNull(boolean mapKey) {
+      super("nested_null", mapKey ? "map<string, int>"
+          : "struct<name: string, items: array<struct<sku: string, price: double NOT NULL>>>");
       this.mapKey = mapKey;
-    }
-
-    @Override
-    public String name() {
-      return "nested_null";
-    }
-
-    @Override
-    public String resultType() {
-      return mapKey ? "map<string, int>"
-          : "struct<name: string, items: array<struct<sku: string, price: double NOT NULL>>>";
     }
 
     @Override
@@ -309,26 +269,17 @@ public final class SafetyFixtures {
   public enum Harm { CLOSES, ZEROES }
 
   /** Harms its double argument, then returns 0.0 for each row. */
-  public static final class ArgumentVandal implements ScalarFunction {
+  public static final class ArgumentVandal extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     private final Harm harm;
 
     public ArgumentVandal(Harm harm) {
+      super("vandal", "double");
       this.harm = harm;
     }
 
     @Override
-    public String name() {
-      return "vandal";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       int rows = args.getRowCount();
       Float8Vector in = (Float8Vector) args.getVector(0);
       if (harm == Harm.CLOSES) {
@@ -338,18 +289,12 @@ public final class SafetyFixtures {
           in.set(i, 0.0);
         }
       }
-      Float8Vector out = new Float8Vector("out", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        out.set(i, 0.0);
-      }
-      out.setValueCount(rows);
-      return out;
+      return fill(new Float8Vector("out", allocator), rows, (out, i) -> out.set(i, 0.0));
     }
   }
 
   /** Counts its batches and sleeps in each, so that a test can cancel it mid-query. */
-  public static final class Slow implements ScalarFunction {
+  public static final class Slow extends FixtureFunction {
     private static final long serialVersionUID = 1L;
     public static final AtomicInteger OPENED = new AtomicInteger();
     public static final AtomicInteger CLOSED = new AtomicInteger();
@@ -359,17 +304,8 @@ public final class SafetyFixtures {
     private final long sleepMillis;
 
     public Slow(long sleepMillis) {
+      super("slow", "bigint");
       this.sleepMillis = sleepMillis;
-    }
-
-    @Override
-    public String name() {
-      return "slow";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override
@@ -385,14 +321,8 @@ public final class SafetyFixtures {
         Thread.sleep(sleepMillis);
       }
       BigIntVector in = (BigIntVector) args.getVector(0);
-      BigIntVector out = new BigIntVector("out", allocator);
-      int rows = args.getRowCount();
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        out.set(i, in.get(i));
-      }
-      out.setValueCount(rows);
-      return out;
+      return fill(new BigIntVector("out", allocator), args.getRowCount(),
+          (out, i) -> out.set(i, in.get(i)));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.function.ScalarFunction;
 import dev.quiver.function.scalar.DoubleFunction;
+import dev.quiver.spark.testing.FixtureFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +15,8 @@ import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.FieldType;
 
 /** Scalar functions the tests call. */
 public final class ScalarFixtures {
@@ -33,57 +35,29 @@ public final class ScalarFixtures {
   }
 
   /** Two arguments. */
-  public static final class Times implements ScalarFunction {
-    @Override
-    public String name() {
-      return "times";
+  public static final class Times extends FixtureFunction {
+    public Times() {
+      super("times", "double", List.of("double", "double"));
     }
 
     @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double", "double");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       Float8Vector a = (Float8Vector) args.getVector(0);
       Float8Vector b = (Float8Vector) args.getVector(1);
-      int rows = args.getRowCount();
-      Float8Vector out = new Float8Vector("times", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
+      return fill(new Float8Vector("times", allocator), args.getRowCount(), (out, i) -> {
         if (a.isNull(i) || b.isNull(i)) {
           out.setNull(i);
         } else {
           out.set(i, a.get(i) * b.get(i));
         }
-      }
-      out.setValueCount(rows);
-      return out;
+      });
     }
   }
 
   /** Returns its argument as it came, whatever its type; registered per type by the tests. */
-  public static final class Identity implements ScalarFunction {
-    private final String type;
-
+  public static final class Identity extends FixtureFunction {
     public Identity(String type) {
-      this.type = type;
-    }
-
-    @Override
-    public String name() {
-      return "identity";
-    }
-
-    @Override
-    public String resultType() {
-      return type;
+      super("identity", type);
     }
 
     @Override
@@ -103,20 +77,9 @@ public final class ScalarFixtures {
   }
 
   /** A struct result: the number and whether it is even. */
-  public static final class Parity implements ScalarFunction {
-    @Override
-    public String name() {
-      return "parity";
-    }
-
-    @Override
-    public String resultType() {
-      return "struct<value:bigint,parity:string>";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
+  public static final class Parity extends FixtureFunction {
+    public Parity() {
+      super("parity", "struct<value:bigint,parity:string>", List.of("bigint"));
     }
 
     @Override
@@ -125,11 +88,9 @@ public final class ScalarFixtures {
       int rows = args.getRowCount();
       StructVector out = StructVector.empty("parity", allocator);
       BigIntVector value = out.addOrGet("value",
-          org.apache.arrow.vector.types.pojo.FieldType.nullable(
-              new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)), BigIntVector.class);
+          FieldType.nullable(new ArrowType.Int(64, true)), BigIntVector.class);
       VarCharVector parity = out.addOrGet("parity",
-          org.apache.arrow.vector.types.pojo.FieldType.nullable(
-              org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE), VarCharVector.class);
+          FieldType.nullable(ArrowType.Utf8.INSTANCE), VarCharVector.class);
       out.allocateNew();
       for (int i = 0; i < rows; i++) {
         long v = in.get(i);
@@ -145,12 +106,11 @@ public final class ScalarFixtures {
   }
 
   /** Non-deterministic: numbers its rows in the order it sees them. */
-  public static final class Counter implements ScalarFunction {
+  public static final class Counter extends FixtureFunction {
     private long next;
 
-    @Override
-    public String name() {
-      return "counter";
+    public Counter() {
+      super("counter", "bigint");
     }
 
     @Override
@@ -159,38 +119,21 @@ public final class ScalarFixtures {
     }
 
     @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      int rows = args.getRowCount();
-      BigIntVector out = new BigIntVector("counter", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        out.set(i, next++);
-      }
-      out.setValueCount(rows);
-      return out;
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
+      return fill(new BigIntVector("counter", allocator), args.getRowCount(),
+          (out, i) -> out.set(i, next++));
     }
   }
 
   /** Counts open and close calls, and keeps a buffer between them like a real resource would. */
-  public static final class Lifecycle implements ScalarFunction {
+  public static final class Lifecycle extends FixtureFunction {
     public static final AtomicInteger OPENED = new AtomicInteger();
     public static final AtomicInteger CLOSED = new AtomicInteger();
     public static volatile boolean failInEval;
     private IntVector scratch;
 
-    @Override
-    public String name() {
-      return "lifecycle";
-    }
-
-    @Override
-    public String resultType() {
-      return "int";
+    public Lifecycle() {
+      super("lifecycle", "int");
     }
 
     @Override
@@ -201,18 +144,12 @@ public final class ScalarFixtures {
     }
 
     @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
       if (failInEval) {
         throw new IllegalStateException("lifecycle was told to fail");
       }
-      int rows = args.getRowCount();
-      IntVector out = new IntVector("lifecycle", allocator);
-      out.allocateNew(rows);
-      for (int i = 0; i < rows; i++) {
-        out.set(i, OPENED.get());
-      }
-      out.setValueCount(rows);
-      return out;
+      return fill(new IntVector("lifecycle", allocator), args.getRowCount(),
+          (out, i) -> out.set(i, OPENED.get()));
     }
 
     @Override
@@ -223,15 +160,9 @@ public final class ScalarFixtures {
   }
 
   /** Returns one row too many. */
-  public static final class WrongLength implements ScalarFunction {
-    @Override
-    public String name() {
-      return "wrong_length";
-    }
-
-    @Override
-    public String resultType() {
-      return "int";
+  public static final class WrongLength extends FixtureFunction {
+    public WrongLength() {
+      super("wrong_length", "int");
     }
 
     @Override
@@ -244,15 +175,9 @@ public final class ScalarFixtures {
   }
 
   /** Declares double, returns int. */
-  public static final class WrongType implements ScalarFunction {
-    @Override
-    public String name() {
-      return "wrong_type";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
+  public static final class WrongType extends FixtureFunction {
+    public WrongType() {
+      super("wrong_type", "double");
     }
 
     @Override
@@ -265,15 +190,9 @@ public final class ScalarFixtures {
   }
 
   /** Declares a non-nullable result, returns nulls. */
-  public static final class NullInNonNullable implements ScalarFunction {
-    @Override
-    public String name() {
-      return "null_in_non_nullable";
-    }
-
-    @Override
-    public String resultType() {
-      return "int";
+  public static final class NullInNonNullable extends FixtureFunction {
+    public NullInNonNullable() {
+      super("null_in_non_nullable", "int");
     }
 
     @Override
@@ -282,27 +201,15 @@ public final class ScalarFixtures {
     }
 
     @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      IntVector out = new IntVector("x", allocator);
-      out.allocateNew(args.getRowCount());
-      for (int i = 0; i < args.getRowCount(); i++) {
-        out.setNull(i);
-      }
-      out.setValueCount(args.getRowCount());
-      return out;
+    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
+      return fill(new IntVector("x", allocator), args.getRowCount(), IntVector::setNull);
     }
   }
 
   /** Throws from eval, after allocating, as careless code does. */
-  public static final class Throwing implements ScalarFunction {
-    @Override
-    public String name() {
-      return "throwing";
-    }
-
-    @Override
-    public String resultType() {
-      return "int";
+  public static final class Throwing extends FixtureFunction {
+    public Throwing() {
+      super("throwing", "int");
     }
 
     @Override
@@ -314,62 +221,41 @@ public final class ScalarFixtures {
     }
   }
 
-  /** Throws from open. */
-  public static final class ThrowingOpen implements ScalarFunction {
-    @Override
-    public String name() {
-      return "throwing_open";
+  /** A function the tests never get to evaluate: it fails before, or is refused. */
+  abstract static class NotEvaluated extends FixtureFunction {
+    NotEvaluated(String name, String resultType) {
+      super(name, resultType);
     }
 
     @Override
-    public String resultType() {
-      return "int";
+    public final FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+      throw new AssertionError("not reached");
+    }
+  }
+
+  /** Throws from open. */
+  public static final class ThrowingOpen extends NotEvaluated {
+    public ThrowingOpen() {
+      super("throwing_open", "int");
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
       throw new java.io.IOException("connection refused by sftp.example.com");
     }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      throw new AssertionError("not reached");
-    }
   }
 
   /** Declares a result type that is not a type. */
-  public static final class BadType implements ScalarFunction {
-    @Override
-    public String name() {
-      return "bad_type";
-    }
-
-    @Override
-    public String resultType() {
-      return "doubel";
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      throw new AssertionError("not reached");
+  public static final class BadType extends NotEvaluated {
+    public BadType() {
+      super("bad_type", "doubel");
     }
   }
 
   /** Has the same name as {@link PlusOne}. */
-  public static final class AnotherPlusOne implements ScalarFunction {
-    @Override
-    public String name() {
-      return "plus_one";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      throw new AssertionError("not reached");
+  public static final class AnotherPlusOne extends NotEvaluated {
+    public AnotherPlusOne() {
+      super("plus_one", "double");
     }
   }
 }

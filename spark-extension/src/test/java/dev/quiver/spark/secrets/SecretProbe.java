@@ -1,7 +1,7 @@
 package dev.quiver.spark.secrets;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.function.ScalarFunction;
+import dev.quiver.spark.testing.FixtureFunction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -15,17 +15,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * function received them on the executor, so that a test can check the values arrived without
  * the values themselves ever appearing in a result.
  */
-public final class SecretProbe implements ScalarFunction {
+public final class SecretProbe extends FixtureFunction {
   private String digest;
 
-  @Override
-  public String name() {
-    return "secret_probe";
-  }
-
-  @Override
-  public String resultType() {
-    return "string";
+  public SecretProbe() {
+    super("secret_probe", "string");
   }
 
   @Override
@@ -43,15 +37,9 @@ public final class SecretProbe implements ScalarFunction {
   }
 
   @Override
-  public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-    VarCharVector out = new VarCharVector("secret_probe", allocator);
-    int rows = args.getRowCount();
-    out.allocateNew(rows);
+  public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
     byte[] value = digest.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < rows; i++) {
-      out.setSafe(i, value);
-    }
-    out.setValueCount(rows);
-    return out;
+    return fill(new VarCharVector("secret_probe", allocator), args.getRowCount(),
+        (out, i) -> out.setSafe(i, value));
   }
 }

@@ -1,0 +1,89 @@
+package dev.quiver.spark.testing;
+
+import dev.quiver.function.ScalarFunction;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * A test function that implements {@link ScalarFunction} itself, declared by name and types in
+ * its constructor. Fixtures that compute a plain function of one value use the short path
+ * ({@code DoubleFunction}, {@code LongFunction}, ...) instead; this base is for those that must
+ * build their result vectors themselves: several arguments, nested results, or results that
+ * are wrong on purpose.
+ *
+ * <pre>{@code
+ * public static final class Times extends FixtureFunction {
+ *   public Times() {
+ *     super("times", "double", List.of("double", "double"));
+ *   }
+ *
+ *   @Override
+ *   public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+ *     Float8Vector a = (Float8Vector) args.getVector(0);
+ *     Float8Vector b = (Float8Vector) args.getVector(1);
+ *     return fill(new Float8Vector("times", allocator), args.getRowCount(),
+ *         (out, i) -> out.set(i, a.get(i) * b.get(i)));
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class FixtureFunction implements ScalarFunction {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final String resultType;
+  private final List<String> argumentTypes;
+
+  /** A function that takes any arguments as they are ({@link #argumentTypes()} is null). */
+  protected FixtureFunction(String name, String resultType) {
+    this(name, resultType, null);
+  }
+
+  protected FixtureFunction(String name, String resultType, List<String> argumentTypes) {
+    this.name = name;
+    this.resultType = resultType;
+    this.argumentTypes = argumentTypes;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String resultType() {
+    return resultType;
+  }
+
+  @Override
+  public List<String> argumentTypes() {
+    return argumentTypes;
+  }
+
+  /** Sets one row of a result vector. */
+  @FunctionalInterface
+  public interface RowSetter<V> {
+    void set(V out, int row) throws Exception;
+  }
+
+  /**
+   * {@code out} allocated for {@code rows} values, each set by {@code row} in row order, with its
+   * value count set; closed if {@code row} throws, so that a failing fixture leaks nothing of its
+   * own.
+   */
+  public static <V extends FieldVector> V fill(V out, int rows, RowSetter<V> row)
+      throws Exception {
+    try {
+      out.setInitialCapacity(rows);
+      out.allocateNew();
+      for (int i = 0; i < rows; i++) {
+        row.set(out, i);
+      }
+      out.setValueCount(rows);
+      return out;
+    } catch (Exception | Error e) {
+      out.close();
+      throw e;
+    }
+  }
+}
