@@ -78,7 +78,7 @@ class ConditionalEvaluationTest extends QuiverSession {
       // Non-deterministic projections stay apart from the aggregate, and computed arguments
       // need rows: both take the row path.
       if (view.equals("cond_parquet") && !quiver.contains(" DIV ") && !quiver.contains("tracked")) {
-        assertTrue(evalOperators(df).stream().anyMatch(SparkPlan::supportsColumnar),
+        assertTrue(EvalPlans.operators(df).stream().anyMatch(SparkPlan::supportsColumnar),
             df.queryExecution().executedPlan().toString());
       }
     }
@@ -238,25 +238,5 @@ class ConditionalEvaluationTest extends QuiverSession {
       report.add(q[0] + "=" + best / 1_000_000 + "ms");
     }
     System.out.println("Conditional evaluation over " + rows + " rows, best of 5: " + report);
-  }
-
-  private static List<SparkPlan> evalOperators(Dataset<Row> df) {
-    List<SparkPlan> found = new ArrayList<>();
-    collect(df.queryExecution().executedPlan(), found);
-    return found;
-  }
-
-  private static void collect(SparkPlan plan, List<SparkPlan> found) {
-    if (plan instanceof ScalarEvalExec) {
-      found.add(plan);
-    }
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
-      collect(adaptive.executedPlan(), found);
-    } else if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
-      collect(stage.plan(), found);
-    }
-    for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
-      collect(child, found);
-    }
   }
 }

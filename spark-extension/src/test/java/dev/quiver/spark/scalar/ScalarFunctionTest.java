@@ -77,7 +77,7 @@ class ScalarFunctionTest extends QuiverSession {
     Dataset<Row> df = spark().sql(
         "SELECT plus_one(x), times(x, y), plus_one(x) + 1 FROM nums WHERE id = 2");
     assertEquals(List.of("[4.0,6.0,5.0]"), strings(df));
-    List<SparkPlan> evals = evalOperators(df);
+    List<SparkPlan> evals = EvalPlans.operators(df);
     assertEquals(1, evals.size(), df.queryExecution().executedPlan().toString());
   }
 
@@ -89,7 +89,7 @@ class ScalarFunctionTest extends QuiverSession {
     List<String> rows = strings(df);
     assertEquals(25, rows.size());
     assertEquals(List.of("[0,null,null]", "[1,2.0,1.0]", "[2,3.0,2.0]"), rows.subList(0, 3));
-    assertTrue(evalOperators(df).get(0).supportsColumnar(),
+    assertTrue(EvalPlans.operators(df).get(0).supportsColumnar(),
         df.queryExecution().executedPlan().toString());
   }
 
@@ -110,7 +110,7 @@ class ScalarFunctionTest extends QuiverSession {
     assertEquals(strings(rows), strings(columnar));
     assertEquals(strings(spark().sql("SELECT sum(hash(id, d, s, full)) FROM (" + data + ")")),
         strings(columnar));
-    assertTrue(evalOperators(columnar).get(0).supportsColumnar(),
+    assertTrue(EvalPlans.operators(columnar).get(0).supportsColumnar(),
         columnar.queryExecution().executedPlan().toString());
   }
 
@@ -148,7 +148,7 @@ class ScalarFunctionTest extends QuiverSession {
       String explain = df.queryExecution().explainString(
           org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
       assertTrue(explain.contains("QuiverScalarEval"), explain);
-      SparkPlan eval = evalOperators(df).get(0);
+      SparkPlan eval = EvalPlans.operators(df).get(0);
       assertEquals(25L, eval.metrics().apply("numInputRows").value());
       assertEquals(25L, eval.metrics().apply("numOutputRows").value());
       long batches = eval.metrics().apply("numBatches").value();
@@ -308,26 +308,5 @@ class ScalarFunctionTest extends QuiverSession {
     assertEquals(List.of("[4.0]"), strings(spark().sql(
         "SELECT plus_one(max(id) - 21) FROM nums")));
     assertEquals(List.of("[325.0]"), strings(spark().sql("SELECT sum(plus_one(id)) FROM nums")));
-  }
-
-  private static List<SparkPlan> evalOperators(Dataset<Row> df) {
-    List<SparkPlan> found = new java.util.ArrayList<>();
-    collect(df.queryExecution().executedPlan(), found);
-    return found;
-  }
-
-  /** Finds the operators, also inside adaptive query stages. */
-  private static void collect(SparkPlan plan, List<SparkPlan> found) {
-    if (plan instanceof ScalarEvalExec) {
-      found.add(plan);
-    }
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
-      collect(adaptive.executedPlan(), found);
-    } else if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
-      collect(stage.plan(), found);
-    }
-    for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
-      collect(child, found);
-    }
   }
 }
