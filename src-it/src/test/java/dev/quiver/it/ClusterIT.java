@@ -98,12 +98,11 @@ class ClusterIT {
   @Order(1)
   void scalarFunctionsFromSqlOnBothWorkers() {
     int rows = 80_000;
-    List<String> mix = new ArrayList<>();
+    List<String> mix = mixRows(rows);
     List<String> labels = new ArrayList<>();
     Map<Long, long[]> groups = new TreeMap<>();
     for (long id = 0; id < rows; id++) {
       String name = name(id);
-      mix.add(id + "\t" + Mix.mix(id));
       labels.add(id + "\t" + orNull(name) + "\t" + orNull(Label.label(id, name)));
       if (name != null) {
         long[] countAndSum = groups.computeIfAbsent(Math.floorMod(Mix.mix(id), 10L),
@@ -196,6 +195,15 @@ class ClusterIT {
     assertEquals("done", report.getProperty("status"), "job status");
   }
 
+  /** The rows of {@code SELECT id, it_mix(id)} over {@code range(rows)}, in id order. */
+  private static List<String> mixRows(int rows) {
+    List<String> out = new ArrayList<>();
+    for (long id = 0; id < rows; id++) {
+      out.add(id + "\t" + Mix.mix(id));
+    }
+    return out;
+  }
+
   private static int rating(int id) {
     return (id * 7) % 5 + 1;
   }
@@ -209,10 +217,7 @@ class ClusterIT {
   @Order(3)
   void executorKilledWhileJobRunsLosesNoRowAndDuplicatesNone() throws Exception {
     int rows = 160_000;
-    List<String> expected = new ArrayList<>();
-    for (long id = 0; id < rows; id++) {
-      expected.add(id + "\t" + Mix.mix(id));
-    }
+    List<String> expected = mixRows(rows);
     Path markers = WORK.resolve("fault").resolve("markers");
     // 8 tasks of 20,000 rows after a shuffle, 10 batches each, 200 ms a batch: four waves of
     // two seconds on the two executors, time enough to kill one in the middle.
@@ -334,10 +339,7 @@ class ClusterIT {
   @Order(4)
   void fatalErrorInFunctionAndCancelledQueriesKeepBothExecutors() throws IOException {
     int rows = 80_000;
-    List<String> mix = new ArrayList<>();
-    for (long id = 0; id < rows; id++) {
-      mix.add(id + "\t" + Mix.mix(id));
-    }
+    List<String> mix = mixRows(rows);
     String mixSql = "SELECT id, it_mix(id) FROM range(0, " + rows + ", 1, 8)";
     // Two tasks of 10,000,000 rows, one on each executor: 10,000 batches of 1,000 rows each,
     // 200 ms a batch; 2,000 s if nothing stopped them.
