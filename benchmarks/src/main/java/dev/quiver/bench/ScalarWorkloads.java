@@ -35,13 +35,11 @@ public final class ScalarWorkloads {
     return 0.5 * (1 + erf(x / Math.sqrt(2)));
   }
 
-  /** {@code value * 2 + 1}. */
-  public static final class Arithmetic implements ScalarFunction {
-    @Override
-    public String name() {
-      return "bench_arith";
-    }
-
+  /**
+   * A {@code double} contender: one argument and the result of that type, allocated for the batch
+   * around {@link #compute}, which sets its values and validity.
+   */
+  abstract static class DoubleContender implements ScalarFunction {
     @Override
     public String resultType() {
       return "double";
@@ -53,11 +51,28 @@ public final class ScalarWorkloads {
     }
 
     @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
+    public final FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
       Float8Vector in = (Float8Vector) args.getVector(0);
       int rows = args.getRowCount();
       Float8Vector out = new Float8Vector("r", allocator);
       out.allocateNew(rows);
+      compute(in, out, rows);
+      out.setValueCount(rows);
+      return out;
+    }
+
+    abstract void compute(Float8Vector in, Float8Vector out, int rows);
+  }
+
+  /** {@code value * 2 + 1}. */
+  public static final class Arithmetic extends DoubleContender {
+    @Override
+    public String name() {
+      return "bench_arith";
+    }
+
+    @Override
+    void compute(Float8Vector in, Float8Vector out, int rows) {
       // Nulls pass through as the validity buffer; values are computed for every slot.
       out.getValidityBuffer().setBytes(0, in.getValidityBuffer(), 0,
           (rows + 7) / 8);
@@ -66,34 +81,18 @@ public final class ScalarWorkloads {
       for (int i = 0; i < rows; i++) {
         dst.setDouble((long) i * 8, src.getDouble((long) i * 8) * 2 + 1);
       }
-      out.setValueCount(rows);
-      return out;
     }
   }
 
   /** {@code normal CDF: 0.5 * (1 + erf(value / sqrt(2)))}. */
-  public static final class NormalCdf implements ScalarFunction {
+  public static final class NormalCdf extends DoubleContender {
     @Override
     public String name() {
       return "bench_normal_cdf";
     }
 
     @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      Float8Vector in = (Float8Vector) args.getVector(0);
-      int rows = args.getRowCount();
-      Float8Vector out = new Float8Vector("r", allocator);
-      out.allocateNew(rows);
+    void compute(Float8Vector in, Float8Vector out, int rows) {
       for (int i = 0; i < rows; i++) {
         if (in.isNull(i)) {
           out.setNull(i);
@@ -101,8 +100,6 @@ public final class ScalarWorkloads {
           out.set(i, normalCdf(in.get(i)));
         }
       }
-      out.setValueCount(rows);
-      return out;
     }
   }
 
