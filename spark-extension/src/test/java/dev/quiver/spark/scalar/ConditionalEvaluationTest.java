@@ -3,7 +3,6 @@ package dev.quiver.spark.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,7 @@ class ConditionalEvaluationTest extends QuiverSession {
     for (dev.quiver.function.QuiverFunction f : List.of(new ConditionalFixtures.Inverse(),
         new ConditionalFixtures.Tracked(), new ConditionalFixtures.Positive(),
         new ConditionalFixtures.Label(), new ConditionalFixtures.Twice())) {
-      if (!spark.catalog().functionExists(f.name())) {
-        Quiver.register(spark, f.name(), f);
-      }
+      ensureRegistered(f);
     }
     // x: zero, negatives, positives and nulls.
     Dataset<Row> data = spark.range(-8, 40).selectExpr("id",

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.scalar.SafetyFixtures.Failure;
@@ -41,26 +40,20 @@ class ExecutorSafetyTest extends QuiverSession {
         .createOrReplaceTempView("safety_nums");
     for (String phase : List.of("open", "eval", "close")) {
       for (Failure failure : Failure.values()) {
-        registerOnce(failingName(phase, failure), new SafetyFixtures.Failing(phase, failure));
+        ensureRegistered(failingName(phase, failure), new SafetyFixtures.Failing(phase, failure));
       }
     }
-    registerOnce("hog_64m", new SafetyFixtures.Hog(64));
+    ensureRegistered("hog_64m", new SafetyFixtures.Hog(64));
     for (Lie lie : Lie.values()) {
-      registerOnce("malformed_" + lie.name().toLowerCase(Locale.ROOT),
+      ensureRegistered("malformed_" + lie.name().toLowerCase(Locale.ROOT),
           new SafetyFixtures.Malformed(lie));
     }
-    registerOnce("null_price", new SafetyFixtures.NestedNull(false));
-    registerOnce("null_key", new SafetyFixtures.NestedNull(true));
-    registerOnce("closes_args", new SafetyFixtures.ArgumentVandal(Harm.CLOSES));
-    registerOnce("zeroes_args", new SafetyFixtures.ArgumentVandal(Harm.ZEROES));
-    registerOnce("slow", new SafetyFixtures.Slow(20));
-    registerOnce("fast", new SafetyFixtures.Slow(0));
-  }
-
-  private static void registerOnce(String name, dev.quiver.function.QuiverFunction f) {
-    if (!spark().catalog().functionExists(name)) {
-      Quiver.register(spark(), name, f);
-    }
+    ensureRegistered("null_price", new SafetyFixtures.NestedNull(false));
+    ensureRegistered("null_key", new SafetyFixtures.NestedNull(true));
+    ensureRegistered("closes_args", new SafetyFixtures.ArgumentVandal(Harm.CLOSES));
+    ensureRegistered("zeroes_args", new SafetyFixtures.ArgumentVandal(Harm.ZEROES));
+    ensureRegistered("slow", new SafetyFixtures.Slow(20));
+    ensureRegistered("fast", new SafetyFixtures.Slow(0));
   }
 
   private static String failingName(String phase, Failure failure) {

@@ -3,7 +3,6 @@ package dev.quiver.spark.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.FixtureFunction;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
@@ -50,22 +49,16 @@ class NamedArgumentsTest extends QuiverSession {
 
   @BeforeAll
   static void register() {
-    if (!spark().catalog().functionExists("scaled")) {
-      Quiver.register(spark(), new Scaled());
-    }
-  }
-
-  private static String value(String sql) {
-    return spark().sql(sql).collectAsList().get(0).get(0).toString();
+    ensureRegistered(new Scaled());
   }
 
   @Test
   void positionalNamedAndOptional() {
-    assertEquals("6.0", value("SELECT scaled(2, 3)"));
-    assertEquals("6.0", value("SELECT scaled(factor => 3, value => 2)"));
-    assertEquals("6.0", value("SELECT scaled(2, factor => 3)"));
-    assertEquals("2.0", value("SELECT scaled(value => 2)"));
-    assertEquals("2.0", value("SELECT scaled(2)"));
+    assertEquals("6.0", firstValue("SELECT scaled(2, 3)"));
+    assertEquals("6.0", firstValue("SELECT scaled(factor => 3, value => 2)"));
+    assertEquals("6.0", firstValue("SELECT scaled(2, factor => 3)"));
+    assertEquals("2.0", firstValue("SELECT scaled(value => 2)"));
+    assertEquals("2.0", firstValue("SELECT scaled(2)"));
     // Names match case-insensitively from Spark 4.1 on; 4.0 compares them exactly, for its own
     // functions too.
     if (dev.quiver.spark.shims.SparkShims.version().atLeast(4, 1)) {

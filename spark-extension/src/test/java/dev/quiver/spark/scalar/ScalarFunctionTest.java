@@ -29,17 +29,11 @@ class ScalarFunctionTest extends QuiverSession {
     SparkSession spark = spark();
     spark.range(0, 25).selectExpr("id", "cast(id as double) * 1.5 as x",
         "if(id % 5 = 0, null, cast(id as double)) as y").createOrReplaceTempView("nums");
-    for (Object[] f : new Object[][] {
-        {"counter", new ScalarFixtures.Counter()},
-        {"lifecycle", new ScalarFixtures.Lifecycle()},
-        {"wrong_length", new ScalarFixtures.WrongLength()},
-        {"wrong_type", new ScalarFixtures.WrongType()},
-        {"null_in_non_nullable", new ScalarFixtures.NullInNonNullable()},
-        {"throwing", new ScalarFixtures.Throwing()},
-        {"throwing_open", new ScalarFixtures.ThrowingOpen()}}) {
-      if (!spark.catalog().functionExists((String) f[0])) {
-        Quiver.register(spark, (String) f[0], (dev.quiver.function.QuiverFunction) f[1]);
-      }
+    for (dev.quiver.function.QuiverFunction f : List.of(new ScalarFixtures.Counter(),
+        new ScalarFixtures.Lifecycle(), new ScalarFixtures.WrongLength(),
+        new ScalarFixtures.WrongType(), new ScalarFixtures.NullInNonNullable(),
+        new ScalarFixtures.Throwing(), new ScalarFixtures.ThrowingOpen())) {
+      ensureRegistered(f);
     }
   }
 
@@ -95,10 +89,8 @@ class ScalarFunctionTest extends QuiverSession {
 
   @Test
   void columnarScanOfManyBatchesMatchesTheRowPath(@TempDir Path dir) {
-    if (!spark().catalog().functionExists("identity_string_wide")) {
-      Quiver.register(spark(), "identity_string_wide", new ScalarFixtures.Identity("string"));
-      Quiver.register(spark(), "identity_double_wide", new ScalarFixtures.Identity("double"));
-    }
+    ensureRegistered("identity_string_wide", new ScalarFixtures.Identity("string"));
+    ensureRegistered("identity_double_wide", new ScalarFixtures.Identity("double"));
     // 10,000 rows: three Parquet batches, each beyond the Arrow vectors' first allocation.
     String data = "SELECT id, CASE WHEN id % 7 = 0 THEN NULL ELSE id / 3.0d END AS d, "
         + "repeat(concat('s', id), cast(id % 5 AS int)) AS s, id * 1.5d AS full FROM range(10000)";

@@ -2,7 +2,6 @@ package dev.quiver.spark.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +44,7 @@ class TypeRoundTripTest extends QuiverSession {
   void roundTrips(String type, String first, String second) {
     SparkSession spark = spark();
     String function = "identity_" + type.replaceAll("[^a-z0-9]", "_");
-    if (!spark.catalog().functionExists(function)) {
-      Quiver.register(spark, function, new ScalarFixtures.Identity(type));
-    }
+    ensureRegistered(function, new ScalarFixtures.Identity(type));
     String values = "SELECT id, CASE id WHEN 0 THEN cast(" + first + " AS " + type + ") "
         + "WHEN 1 THEN cast(" + second + " AS " + type + ") END AS v FROM range(3)";
     Dataset<Row> expected = spark.sql(values + " ORDER BY id");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.quiver.function.QuiverFunction;
+import dev.quiver.spark.Quiver;
 import dev.quiver.spark.arrow.QuiverMemory;
 import java.util.function.Supplier;
 import org.apache.spark.sql.AnalysisException;
@@ -35,6 +37,23 @@ public abstract class QuiverSession {
       spark.sparkContext().setLogLevel("ERROR");
     }
     return spark;
+  }
+
+  /** Registers {@code function} under its own name, unless the shared session has that name. */
+  public static void ensureRegistered(QuiverFunction function) {
+    ensureRegistered(function.name(), function);
+  }
+
+  /** Registers {@code function} as {@code name}, unless the shared session has that name. */
+  public static void ensureRegistered(String name, QuiverFunction function) {
+    if (!spark().catalog().functionExists(name)) {
+      Quiver.register(spark(), name, function);
+    }
+  }
+
+  /** The first value of the first row of a query's result, as text. */
+  public static String firstValue(String sql) {
+    return spark().sql(sql).collectAsList().get(0).get(0).toString();
   }
 
   @AfterEach
