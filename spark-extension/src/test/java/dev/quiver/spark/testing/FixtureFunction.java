@@ -12,17 +12,15 @@ import org.apache.arrow.vector.FieldVector;
  * are wrong on purpose.
  *
  * <pre>{@code
- * public static final class Times extends FixtureFunction {
- *   public Times() {
- *     super("times", "double", List.of("double", "double"));
+ * public static final class RowInBatch extends FixtureFunction {
+ *   public RowInBatch() {
+ *     super("row_in_batch", "int");
  *   }
  *
  *   @Override
- *   public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
- *     Float8Vector a = (Float8Vector) args.getVector(0);
- *     Float8Vector b = (Float8Vector) args.getVector(1);
- *     return fill(new Float8Vector("times", allocator), args.getRowCount(),
- *         (out, i) -> out.set(i, a.get(i) * b.get(i)));
+ *   public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) throws Exception {
+ *     return fill(new IntVector("row_in_batch", allocator), args.getRowCount(),
+ *         (out, i) -> out.set(i, i));
  *   }
  * }
  * }</pre>
