@@ -9,6 +9,8 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Named arguments of aggregate functions follow Spark's rules and raise its error classes. */
 class AggregateNamedArgumentsTest extends QuiverSession {
@@ -16,14 +18,8 @@ class AggregateNamedArgumentsTest extends QuiverSession {
 
   /** weighted_sum(value, weight): the sum of value * weight; weight optional, 1 when NULL. */
   public static final class WeightedSum extends AggregateFixtures.LongState {
-    @Override
-    public String name() {
-      return "weighted_sum";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint", "bigint");
+    public WeightedSum() {
+      super("weighted_sum", true, "bigint", "bigint");
     }
 
     @Override
@@ -46,7 +42,6 @@ class AggregateNamedArgumentsTest extends QuiverSession {
         }
       }
     }
-
   }
 
   @BeforeAll
@@ -70,19 +65,17 @@ class AggregateNamedArgumentsTest extends QuiverSession {
         + "FROM range(1, 5)"));
   }
 
-  @Test
-  void everyErrorClass() {
-    analysisError("SELECT weighted_sum(value => id, 2) FROM range(3)",
-        "UNEXPECTED_POSITIONAL_ARGUMENT", ROUTINE);
-    analysisError("SELECT weighted_sum(value => id, value => id) FROM range(3)",
-        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE", ROUTINE);
-    analysisError("SELECT weighted_sum(id, value => id) FROM range(3)",
-        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED", ROUTINE);
-    analysisError("SELECT weighted_sum(id, weigth => 2) FROM range(3)",
-        "UNRECOGNIZED_PARAMETER_NAME", ROUTINE);
-    analysisError("SELECT weighted_sum(weight => 2) FROM range(3)",
-        "REQUIRED_PARAMETER_NOT_FOUND", ROUTINE);
-    analysisError("SELECT q_sum(value => id) FROM range(3)",
-        "NAMED_PARAMETERS_NOT_SUPPORTED", ROUTINE);
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "weighted_sum(value => id, 2) | UNEXPECTED_POSITIONAL_ARGUMENT",
+      "weighted_sum(value => id, value => id) | DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT"
+          + ".DOUBLE_NAMED_ARGUMENT_REFERENCE",
+      "weighted_sum(id, value => id) | DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT"
+          + ".BOTH_POSITIONAL_AND_NAMED",
+      "weighted_sum(id, weigth => 2) | UNRECOGNIZED_PARAMETER_NAME",
+      "weighted_sum(weight => 2) | REQUIRED_PARAMETER_NOT_FOUND",
+      "q_sum(value => id) | NAMED_PARAMETERS_NOT_SUPPORTED"})
+  void everyErrorClass(String call, String errorClass) {
+    analysisError("SELECT " + call + " FROM range(3)", errorClass, ROUTINE);
   }
 }
