@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,18 +50,16 @@ class AggregateNamedArgumentsTest extends QuiverSession {
     }
   }
 
-  private static String value(String sql) {
-    return spark().sql(sql).collectAsList().get(0).get(0).toString();
-  }
-
-  @Test
-  void positionalNamedAndOptional() {
-    // 1 + 2 + 3 + 4 = 10
-    assertEquals("20", value("SELECT weighted_sum(id, 2) FROM range(1, 5)"));
-    assertEquals("20", value("SELECT weighted_sum(weight => 2, value => id) FROM range(1, 5)"));
-    assertEquals("10", value("SELECT weighted_sum(value => id) FROM range(1, 5)"));
-    assertEquals("6", value("SELECT weighted_sum(value => id) FILTER (WHERE id < 4) "
-        + "FROM range(1, 5)"));
+  /** Over the values 1, 2, 3 and 4, whose sum is 10. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "weighted_sum(id, 2) | 20",
+      "weighted_sum(weight => 2, value => id) | 20",
+      "weighted_sum(value => id) | 10",
+      "weighted_sum(value => id) FILTER (WHERE id < 4) | 6"})
+  void positionalNamedAndOptional(String call, String expected) {
+    assertEquals(expected, spark().sql("SELECT " + call + " FROM range(1, 5)").collectAsList()
+        .get(0).get(0).toString(), call);
   }
 
   @ParameterizedTest
