@@ -159,54 +159,11 @@ public final class AggregateBenchmark {
   }
 
   /** q_avg without its vectorized form: one state object and one update call per group. */
-  public static final class SimpleAverage implements
-      dev.quiver.function.aggregate.AggregateFunction<double[]> {
+  public static final class SimpleAverage extends AggregateFixtures.Average {
     private static final long serialVersionUID = 1L;
-    private final AggregateFixtures.Average average = new AggregateFixtures.Average();
 
-    @Override
-    public String name() {
-      return "q_avg_simple";
-    }
-
-    @Override
-    public String resultType() {
-      return average.resultType();
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return average.argumentTypes();
-    }
-
-    @Override
-    public double[] createState() {
-      return average.createState();
-    }
-
-    @Override
-    public void update(double[] state, org.apache.arrow.vector.VectorSchemaRoot args) {
-      average.update(state, args);
-    }
-
-    @Override
-    public double[] merge(double[] state, double[] other) {
-      return average.merge(state, other);
-    }
-
-    @Override
-    public Object finish(double[] state) {
-      return average.finish(state);
-    }
-
-    @Override
-    public byte[] serialize(double[] state) {
-      return average.serialize(state);
-    }
-
-    @Override
-    public double[] deserialize(byte[] bytes) {
-      return average.deserialize(bytes);
+    public SimpleAverage() {
+      super("q_avg_simple");
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.quiver.function.FunctionContext;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.Cancellation;
 import dev.quiver.spark.testing.QuiverSession;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -29,25 +28,8 @@ class AggregateCancelTest extends QuiverSession {
 
   /** {@code slow_sum(bigint)}: sleeps 5 ms per batch it is given; merges or not, by name. */
   public static final class SlowSum extends AggregateFixtures.LongState {
-    private final boolean mergeable;
-
     SlowSum(boolean mergeable) {
-      this.mergeable = mergeable;
-    }
-
-    @Override
-    public String name() {
-      return mergeable ? "slow_sum" : "slow_sum_unmerged";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public boolean isMergeable() {
-      return mergeable;
+      super(mergeable ? "slow_sum" : "slow_sum_unmerged", mergeable, "bigint");
     }
 
     @Override
@@ -64,7 +46,6 @@ class AggregateCancelTest extends QuiverSession {
         state[0] += values.get(i);
       }
     }
-
 
     @Override
     public void close() {

@@ -2,7 +2,6 @@ package dev.quiver.spark.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -124,15 +123,9 @@ class AggregateErrorsTest extends QuiverSession {
   }
 
   /** Declares itself mergeable but implements neither merge nor serialization. */
-  public static final class NoMerge implements AggregateFunction<long[]> {
-    @Override
-    public String name() {
-      return "no_merge";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
+  public static final class NoMerge extends DeclaredAggregate<long[]> {
+    public NoMerge() {
+      super("no_merge", "bigint");
     }
 
     @Override

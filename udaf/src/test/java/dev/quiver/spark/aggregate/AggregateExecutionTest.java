@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import static dev.quiver.spark.aggregate.Plans.hashAggregate;
 import static dev.quiver.spark.aggregate.Plans.metric;
 import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.rows;
@@ -56,12 +57,10 @@ class AggregateExecutionTest extends QuiverSession {
     assertTrue(formatted.contains("Functions: [partial_q_sum(v#"), formatted);
     assertEquals(10, df.collectAsList().size());
 
-    List<QuiverHashAggregateExec> ops = operators(df, QuiverHashAggregateExec.class);
-    assertEquals(2, ops.size(), df.queryExecution().executedPlan().toString());
-    QuiverHashAggregateExec partial = ops.stream().filter(QuiverAggregateExec::partialOutput)
-        .findFirst().orElseThrow();
-    QuiverHashAggregateExec last = ops.stream().filter(op -> !op.partialOutput())
-        .findFirst().orElseThrow();
+    assertEquals(2, operators(df, QuiverHashAggregateExec.class).size(),
+        df.queryExecution().executedPlan().toString());
+    QuiverHashAggregateExec partial = hashAggregate(df, true);
+    QuiverHashAggregateExec last = hashAggregate(df, false);
     // Each of the 4 input partitions folds its 250 rows into 10 partial states per function.
     assertEquals(1000, metric(partial, "numInputRows"));
     assertEquals(40, metric(partial, "numOutputRows"));
@@ -117,38 +116,38 @@ class AggregateExecutionTest extends QuiverSession {
     }
   }
 
+  /**
+   * Runs {@code quiver} with room for 64 groups in memory: it returns what {@code builtin} does,
+   * {@code groups} rows, and its final aggregation spilled.
+   */
+  private static Dataset<Row> spillsLike(String quiver, String builtin, long groups) {
+    spark().conf().set(AggregateConf.MAX_GROUPS, "64");
+    Dataset<Row> df = spark().sql(quiver);
+    assertEquals(sortedRows(spark().sql(builtin)), sortedRows(df));
+    QuiverHashAggregateExec last = hashAggregate(df, false);
+    assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
+    assertEquals(groups, metric(last, "numOutputRows"));
+    return df;
+  }
+
   @Test
   void manyGroupsAreFlushedAndSpilledToStayWithinMemory() {
-    spark().conf().set(AggregateConf.MAX_GROUPS, "64");
     String quiver = "SELECT id % 3000 AS k, q_sum(id), q_avg(id), sum(id), count(*) "
         + "FROM range(0, 20000, 1, 2) GROUP BY id % 3000";
-    Dataset<Row> df = spark().sql(quiver);
-    assertEquals(sortedRows(spark().sql(quiver.replace("q_sum", "sum").replace("q_avg", "avg"))),
-        sortedRows(df));
-    List<QuiverHashAggregateExec> ops = operators(df, QuiverHashAggregateExec.class);
-    QuiverHashAggregateExec partial = ops.stream().filter(QuiverAggregateExec::partialOutput)
-        .findFirst().orElseThrow();
-    QuiverHashAggregateExec last = ops.stream().filter(op -> !op.partialOutput())
-        .findFirst().orElseThrow();
-    assertTrue(metric(partial, "numSpills") > 0, "partial aggregation flushed early");
-    assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
-    assertEquals(3000, metric(last, "numOutputRows"));
+    Dataset<Row> df = spillsLike(quiver,
+        quiver.replace("q_sum", "sum").replace("q_avg", "avg"), 3000);
+    assertTrue(metric(hashAggregate(df, true), "numSpills") > 0,
+        "partial aggregation flushed early");
   }
 
   @Test
   void oneIntegralKeyWithNullsSpillsAndMergesExactly() {
     // Only Quiver aggregates and one bigint key: the table's key cache is in use, and must
     // forget its groups whenever the table is flushed or spilled.
-    spark().conf().set(AggregateConf.MAX_GROUPS, "64");
     String input = "(SELECT CASE WHEN id % 97 = 0 THEN NULL ELSE id % 3000 END AS k, id AS v "
         + "FROM range(0, 20000, 1, 2))";
-    Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(v) FROM " + input + " GROUP BY k");
-    assertEquals(sortedRows(spark().sql("SELECT k, sum(v), avg(v) FROM " + input
-        + " GROUP BY k")), sortedRows(df));
-    QuiverHashAggregateExec last = operators(df, QuiverHashAggregateExec.class).stream()
-        .filter(op -> !op.partialOutput()).findFirst().orElseThrow();
-    assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
-    assertEquals(3001, metric(last, "numOutputRows"));
+    spillsLike("SELECT k, q_sum(v), q_avg(v) FROM " + input + " GROUP BY k",
+        "SELECT k, sum(v), avg(v) FROM " + input + " GROUP BY k", 3001);
   }
 
   @Test

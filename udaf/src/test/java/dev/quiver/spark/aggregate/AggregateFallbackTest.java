@@ -8,14 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
@@ -23,15 +15,17 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EXPLAIN and the log say when Spark's row-by-row operators run a Quiver aggregate, and why. */
 class AggregateFallbackTest extends QuiverSession {
   private static final String LOGGER = AggregateFallback.class.getName();
-  private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private AbstractAppender appender;
+  @RegisterExtension
+  final LogCapture log = new LogCapture(LOGGER,
+      event -> event.getMessage().getFormattedMessage());
+  private final List<String> warnings = log.messages();
 
   @BeforeAll
   static void data() {
@@ -39,29 +33,8 @@ class AggregateFallbackTest extends QuiverSession {
         "cast(id AS double) AS d").createOrReplaceTempView("fb");
   }
 
-  @BeforeEach
-  void captureFallbackWarnings() {
-    appender = new AbstractAppender("quiver-fallback-warnings", null, null, true,
-        Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        warnings.add(event.getMessage().getFormattedMessage());
-      }
-    };
-    appender.start();
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    LoggerConfig logger = new LoggerConfig(LOGGER, Level.WARN, false);
-    logger.addAppender(appender, Level.WARN, null);
-    context.getConfiguration().addLogger(LOGGER, logger);
-    context.updateLoggers();
-  }
-
   @AfterEach
-  void stopCapturing() {
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    context.getConfiguration().removeLogger(LOGGER);
-    context.updateLoggers();
-    appender.stop();
+  void resetSettings() {
     spark().conf().unset(AggregateConf.OPERATORS);
   }
 

@@ -3,14 +3,15 @@ package dev.quiver.spark.aggregate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,23 +28,19 @@ class AggregateFatalErrorTest extends QuiverSession {
       List.of("createState", "update", "merge", "finish", "serialize", "deserialize",
           "createGroupsAccumulator");
 
+  /** The function that overflows in {@code phase}; {@code "none"} never does. */
+  private static String functionName(String phase) {
+    return "overflow_" + phase.toLowerCase(Locale.ROOT);
+  }
+
   /** Overflows its stack in one phase; sums int arguments otherwise. */
-  public static final class Overflowing implements AggregateFunction<long[]> {
+  public static final class Overflowing extends DeclaredAggregate<long[]> {
     private static final long serialVersionUID = 1L;
     private final String phase;
 
     public Overflowing(String phase) {
+      super(functionName(phase), "bigint");
       this.phase = phase;
-    }
-
-    @Override
-    public String name() {
-      return "overflow_" + phase.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     private void maybe(String now) {
@@ -104,8 +101,9 @@ class AggregateFatalErrorTest extends QuiverSession {
   static void register() {
     spark().range(0, 20, 1, 3).selectExpr("cast(id % 3 AS int) AS k", "cast(id AS int) AS x")
         .createOrReplaceTempView("fatal_input");
-    for (String phase : List.of("createState", "update", "merge", "finish", "serialize",
-        "deserialize", "createGroupsAccumulator", "none")) {
+    List<String> phases = new ArrayList<>(PHASES);
+    phases.add("none");
+    for (String phase : phases) {
       Overflowing f = new Overflowing(phase);
       if (!spark().catalog().functionExists(f.name())) {
         Quiver.register(spark(), f);
@@ -119,7 +117,7 @@ class AggregateFatalErrorTest extends QuiverSession {
     spark().conf().set(AggregateConf.OPERATORS, quiverOperators);
     try {
       for (String phase : PHASES) {
-        String name = "overflow_" + phase.toLowerCase(java.util.Locale.ROOT);
+        String name = functionName(phase);
         try {
           spark().sql("SELECT k, " + name + "(x) FROM fatal_input GROUP BY k").collectAsList();
           // Spark's operators may not serialize at all; then the phase never runs.

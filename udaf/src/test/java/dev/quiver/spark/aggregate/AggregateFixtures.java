@@ -1,6 +1,5 @@
 package dev.quiver.spark.aggregate;
 
-import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -79,21 +78,13 @@ public final class AggregateFixtures {
     }
   }
 
-  /** q_sum(bigint): the simple form only; null for a group without non-null values. */
-  public static final class LongSum implements AggregateFunction<long[]> {
-    @Override
-    public String name() {
-      return "q_sum";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
+  /**
+   * The sum of the non-null values of a {@code bigint} argument in a {@code long[] {sum, count}},
+   * null for a group without any; subclasses say how the state crosses a shuffle.
+   */
+  abstract static class SumAndCount extends DeclaredAggregate<long[]> {
+    SumAndCount(String name, String... argumentTypes) {
+      super(name, "bigint", argumentTypes);
     }
 
     @Override
@@ -115,6 +106,13 @@ public final class AggregateFixtures {
     public Object finish(long[] state) {
       return sumOrNull(state);
     }
+  }
+
+  /** q_sum(bigint): the simple form only, with its own state format. */
+  public static final class LongSum extends SumAndCount {
+    public LongSum() {
+      super("q_sum", "bigint");
+    }
 
     @Override
     public byte[] serialize(long[] state) {
@@ -129,22 +127,16 @@ public final class AggregateFixtures {
   }
 
   /** q_avg(double): with a vectorized form; state = {sum, count}. */
-  public static final class Average implements AggregateFunction<double[]> {
+  public static class Average extends DeclaredAggregate<double[]> {
     static final AtomicLong VECTORIZED_UPDATES = new AtomicLong();
 
-    @Override
-    public String name() {
-      return "q_avg";
+    public Average() {
+      this("q_avg");
     }
 
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double");
+    /** The same function under another name. */
+    Average(String name) {
+      super(name, "double", "double");
     }
 
     @Override
@@ -248,21 +240,20 @@ public final class AggregateFixtures {
     }
   }
 
-  /** q_sorted(bigint): the non-null values in ascending order; cannot merge. */
-  public static final class SortedValues implements AggregateFunction<List<Long>> {
-    @Override
-    public String name() {
-      return "q_sorted";
+  /**
+   * Keeps all non-null values of a {@code bigint} argument, so it cannot merge; subclasses say
+   * what the group's values make.
+   */
+  abstract static class CollectedValues extends DeclaredAggregate<List<Long>> {
+    CollectedValues(String name, String resultType, String... argumentTypes) {
+      super(name, resultType, argumentTypes);
     }
 
-    @Override
-    public String resultType() {
-      return "array<bigint>";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
+    /** The values of a state in ascending order, in a new list. */
+    static List<Long> sorted(List<Long> state) {
+      List<Long> sorted = new ArrayList<>(state);
+      Collections.sort(sorted);
+      return sorted;
     }
 
     @Override
@@ -279,12 +270,17 @@ public final class AggregateFixtures {
     public void update(List<Long> state, VectorSchemaRoot args) {
       collectNonNull(state, args);
     }
+  }
+
+  /** q_sorted(bigint): the non-null values in ascending order; cannot merge. */
+  public static final class SortedValues extends CollectedValues {
+    public SortedValues() {
+      super("q_sorted", "array<bigint>", "bigint");
+    }
 
     @Override
     public Object finish(List<Long> state) {
-      List<Long> sorted = new ArrayList<>(state);
-      Collections.sort(sorted);
-      return sorted;
+      return sorted(state);
     }
 
     @Override
@@ -300,7 +296,6 @@ public final class AggregateFixtures {
   public static final class BatchProbe extends LongState {
     static final AtomicLong MAX_ROWS = new AtomicLong();
     static final AtomicLong UPDATES = new AtomicLong();
-    private final boolean mergeable;
 
     public BatchProbe() {
       this(true);
@@ -308,22 +303,12 @@ public final class AggregateFixtures {
 
     /** Registered as q_batches_single with {@code mergeable = false}. */
     public BatchProbe(boolean mergeable) {
-      this.mergeable = mergeable;
+      super("q_batches", mergeable);
     }
 
     static void reset() {
       MAX_ROWS.set(0);
       UPDATES.set(0);
-    }
-
-    @Override
-    public String name() {
-      return "q_batches";
-    }
-
-    @Override
-    public boolean isMergeable() {
-      return mergeable;
     }
 
     @Override
@@ -339,10 +324,18 @@ public final class AggregateFixtures {
    * A bigint result kept in one long: what most test aggregates hold. Subclasses say how a batch
    * adds to it; merging adds, serializing writes the long.
    */
-  public abstract static class LongState implements AggregateFunction<long[]> {
+  public abstract static class LongState extends DeclaredAggregate<long[]> {
+    private final boolean mergeable;
+
+    /** {@code mergeable} false: the groups are aggregated in one phase, never merged. */
+    LongState(String name, boolean mergeable, String... argumentTypes) {
+      super(name, "bigint", argumentTypes);
+      this.mergeable = mergeable;
+    }
+
     @Override
-    public String resultType() {
-      return "bigint";
+    public boolean isMergeable() {
+      return mergeable;
     }
 
     @Override
@@ -376,11 +369,12 @@ public final class AggregateFixtures {
    * Fails in the phase it is told, for the error tests; registered as instances. Sums int
    * arguments otherwise.
    */
-  public static final class Faulty implements AggregateFunction<Faulty.State> {
+  public static final class Faulty extends DeclaredAggregate<Faulty.State> {
     private final String fails;
     private final boolean vectorized;
 
     public Faulty(String fails, boolean vectorized) {
+      super("faulty_" + fails, "bigint");
       this.fails = fails;
       this.vectorized = vectorized;
     }
@@ -389,16 +383,6 @@ public final class AggregateFixtures {
     public static final class State {
       long sum;
       Object attachment;
-    }
-
-    @Override
-    public String name() {
-      return "faulty_" + fails;
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Named arguments of aggregate functions follow Spark's rules and raise its error classes. */
 class AggregateNamedArgumentsTest extends QuiverSession {
@@ -16,14 +17,8 @@ class AggregateNamedArgumentsTest extends QuiverSession {
 
   /** weighted_sum(value, weight): the sum of value * weight; weight optional, 1 when NULL. */
   public static final class WeightedSum extends AggregateFixtures.LongState {
-    @Override
-    public String name() {
-      return "weighted_sum";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint", "bigint");
+    public WeightedSum() {
+      super("weighted_sum", true, "bigint", "bigint");
     }
 
     @Override
@@ -46,7 +41,6 @@ class AggregateNamedArgumentsTest extends QuiverSession {
         }
       }
     }
-
   }
 
   @BeforeAll
@@ -56,33 +50,29 @@ class AggregateNamedArgumentsTest extends QuiverSession {
     }
   }
 
-  private static String value(String sql) {
-    return spark().sql(sql).collectAsList().get(0).get(0).toString();
+  /** Over the values 1, 2, 3 and 4, whose sum is 10. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "weighted_sum(id, 2) | 20",
+      "weighted_sum(weight => 2, value => id) | 20",
+      "weighted_sum(value => id) | 10",
+      "weighted_sum(value => id) FILTER (WHERE id < 4) | 6"})
+  void positionalNamedAndOptional(String call, String expected) {
+    assertEquals(expected, spark().sql("SELECT " + call + " FROM range(1, 5)").collectAsList()
+        .get(0).get(0).toString(), call);
   }
 
-  @Test
-  void positionalNamedAndOptional() {
-    // 1 + 2 + 3 + 4 = 10
-    assertEquals("20", value("SELECT weighted_sum(id, 2) FROM range(1, 5)"));
-    assertEquals("20", value("SELECT weighted_sum(weight => 2, value => id) FROM range(1, 5)"));
-    assertEquals("10", value("SELECT weighted_sum(value => id) FROM range(1, 5)"));
-    assertEquals("6", value("SELECT weighted_sum(value => id) FILTER (WHERE id < 4) "
-        + "FROM range(1, 5)"));
-  }
-
-  @Test
-  void everyErrorClass() {
-    analysisError("SELECT weighted_sum(value => id, 2) FROM range(3)",
-        "UNEXPECTED_POSITIONAL_ARGUMENT", ROUTINE);
-    analysisError("SELECT weighted_sum(value => id, value => id) FROM range(3)",
-        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE", ROUTINE);
-    analysisError("SELECT weighted_sum(id, value => id) FROM range(3)",
-        "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.BOTH_POSITIONAL_AND_NAMED", ROUTINE);
-    analysisError("SELECT weighted_sum(id, weigth => 2) FROM range(3)",
-        "UNRECOGNIZED_PARAMETER_NAME", ROUTINE);
-    analysisError("SELECT weighted_sum(weight => 2) FROM range(3)",
-        "REQUIRED_PARAMETER_NOT_FOUND", ROUTINE);
-    analysisError("SELECT q_sum(value => id) FROM range(3)",
-        "NAMED_PARAMETERS_NOT_SUPPORTED", ROUTINE);
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "weighted_sum(value => id, 2) | UNEXPECTED_POSITIONAL_ARGUMENT",
+      "weighted_sum(value => id, value => id) | DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT"
+          + ".DOUBLE_NAMED_ARGUMENT_REFERENCE",
+      "weighted_sum(id, value => id) | DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT"
+          + ".BOTH_POSITIONAL_AND_NAMED",
+      "weighted_sum(id, weigth => 2) | UNRECOGNIZED_PARAMETER_NAME",
+      "weighted_sum(weight => 2) | REQUIRED_PARAMETER_NOT_FOUND",
+      "q_sum(value => id) | NAMED_PARAMETERS_NOT_SUPPORTED"})
+  void everyErrorClass(String call, String errorClass) {
+    analysisError("SELECT " + call + " FROM range(3)", errorClass, ROUTINE);
   }
 }

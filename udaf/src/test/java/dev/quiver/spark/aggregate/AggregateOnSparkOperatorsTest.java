@@ -9,23 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AggregateOnSparkOperatorsTest extends QuiverSession {
   private static final String CATALYST = "org.apache.spark.sql.catalyst";
-  private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private AbstractAppender appender;
+  /** The session logs errors only; Catalyst's warnings are what this test looks for. */
+  @RegisterExtension
+  final LogCapture log = new LogCapture(CATALYST,
+      event -> event.getLoggerName() + ": " + event.getMessage().getFormattedMessage());
+  private final List<String> warnings = log.messages();
 
   @BeforeAll
   static void data() {
@@ -44,31 +38,8 @@ class AggregateOnSparkOperatorsTest extends QuiverSession {
         "cast(id AS double) / 4 AS d").createOrReplaceTempView("so");
   }
 
-  @BeforeEach
-  void captureWarnings() {
-    appender = new AbstractAppender("quiver-test-warnings", null, null, true,
-        Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        warnings.add(event.getLoggerName() + ": " + event.getMessage().getFormattedMessage());
-      }
-    };
-    appender.start();
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    Configuration config = context.getConfiguration();
-    // The session logs errors only; Catalyst's warnings are what this test looks for.
-    LoggerConfig logger = new LoggerConfig(CATALYST, Level.WARN, false);
-    logger.addAppender(appender, Level.WARN, null);
-    config.addLogger(CATALYST, logger);
-    context.updateLoggers();
-  }
-
   @AfterEach
-  void stopCapturing() {
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    context.getConfiguration().removeLogger(CATALYST);
-    context.updateLoggers();
-    appender.stop();
+  void resetSettings() {
     spark().conf().unset(AggregateConf.OPERATORS);
   }
 

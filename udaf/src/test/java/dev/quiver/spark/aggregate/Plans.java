@@ -38,6 +38,15 @@ final class Plans {
     }
   }
 
+  /**
+   * The first of Quiver's hash aggregates in the plan a query ran that aggregates in the given
+   * phase: the partial one before the shuffle, or the final one after it.
+   */
+  static QuiverHashAggregateExec hashAggregate(Dataset<?> df, boolean partial) {
+    return operators(df, QuiverHashAggregateExec.class).stream()
+        .filter(op -> op.partialOutput() == partial).findFirst().orElseThrow();
+  }
+
   static List<String> rows(Dataset<Row> df) {
     return df.collectAsList().stream().map(Row::toString).collect(Collectors.toList());
   }

@@ -1,41 +1,16 @@
 package dev.quiver.spark.aggregate;
 
-import dev.quiver.function.aggregate.AggregateFunction;
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** q_describe(bigint): a struct of several types, returned as a Map or as an Object[]. */
-public final class ResultTypes implements AggregateFunction<List<Long>> {
-  @Override
-  public String name() {
-    return "q_describe";
-  }
-
-  @Override
-  public String resultType() {
-    return "struct<n:bigint,first_two:array<bigint>,small:map<string,bigint>,"
-        + "smallest:decimal(10,2),day:date>";
-  }
-
-  @Override
-  public boolean isMergeable() {
-    return false;
-  }
-
-  @Override
-  public List<Long> createState() {
-    return new ArrayList<>();
-  }
-
-  @Override
-  public void update(List<Long> state, VectorSchemaRoot args) {
-    AggregateFixtures.collectNonNull(state, args);
+public final class ResultTypes extends AggregateFixtures.CollectedValues {
+  public ResultTypes() {
+    super("q_describe", "struct<n:bigint,first_two:array<bigint>,small:map<string,bigint>,"
+        + "smallest:decimal(10,2),day:date>");
   }
 
   @Override
@@ -43,8 +18,7 @@ public final class ResultTypes implements AggregateFunction<List<Long>> {
     if (state.isEmpty()) {
       return new Object[] {0L, List.of(), Map.of(), null, null};
     }
-    List<Long> sorted = new ArrayList<>(state);
-    Collections.sort(sorted);
+    List<Long> sorted = sorted(state);
     Map<String, Object> small = new LinkedHashMap<>();
     long smallCount = sorted.stream().filter(v -> v < 10).count();
     if (smallCount > 0) {

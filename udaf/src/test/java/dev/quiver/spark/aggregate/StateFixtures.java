@@ -32,15 +32,10 @@ public final class StateFixtures {
   }
 
   /** q_spread(bigint): max - min of the non-null values; no codec written. */
-  public static final class Spread implements MergeableAggregateFunction<Span> {
-    @Override
-    public String name() {
-      return "q_spread";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
+  public static final class Spread extends DeclaredAggregate<Span>
+      implements MergeableAggregateFunction<Span> {
+    public Spread() {
+      super("q_spread", "bigint");
     }
 
     @Override
@@ -74,10 +69,23 @@ public final class StateFixtures {
     }
   }
 
-  /** q_spread's states as two arrays, through the default column methods. */
-  static final class SpanAccumulator implements GroupsAccumulator<Span> {
-    private long[] mins = new long[0];
-    private long[] maxs = new long[0];
+  /**
+   * The groups of an aggregate of one {@code bigint} argument as two arrays of longs, each
+   * element starting at its array's initial value; subclasses say how a non-null value adds.
+   */
+  abstract static class TwoLongsPerGroup<S> implements GroupsAccumulator<S> {
+    private final long firstInitial;
+    private final long secondInitial;
+    long[] first = new long[0];
+    long[] second = new long[0];
+
+    TwoLongsPerGroup(long firstInitial, long secondInitial) {
+      this.firstInitial = firstInitial;
+      this.secondInitial = secondInitial;
+    }
+
+    /** Adds the non-null {@code value} to group {@code groupId}. */
+    abstract void add(int groupId, long value);
 
     @Override
     public void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
@@ -85,46 +93,58 @@ public final class StateFixtures {
       BigIntVector values = (BigIntVector) args.getVector(0);
       for (int i = 0; i < args.getRowCount(); i++) {
         if (!values.isNull(i)) {
-          mins[groupIds[i]] = Math.min(mins[groupIds[i]], values.get(i));
-          maxs[groupIds[i]] = Math.max(maxs[groupIds[i]], values.get(i));
+          add(groupIds[i], values.get(i));
         }
       }
     }
 
     @Override
+    public long sizeInBytes() {
+      return 16L * first.length;
+    }
+
+    void grow(int groups) {
+      if (groups > first.length) {
+        int from = first.length;
+        int size = Math.max(groups, from * 2);
+        first = Arrays.copyOf(first, size);
+        second = Arrays.copyOf(second, size);
+        Arrays.fill(first, from, size, firstInitial);
+        Arrays.fill(second, from, size, secondInitial);
+      }
+    }
+  }
+
+  /** q_spread's states, {@code first} the minimums and {@code second} the maximums. */
+  static final class SpanAccumulator extends TwoLongsPerGroup<Span> {
+    SpanAccumulator() {
+      super(Long.MAX_VALUE, Long.MIN_VALUE);
+    }
+
+    @Override
+    void add(int groupId, long value) {
+      first[groupId] = Math.min(first[groupId], value);
+      second[groupId] = Math.max(second[groupId], value);
+    }
+
+    @Override
     public void merge(int groupId, Span state) {
       grow(groupId + 1);
-      mins[groupId] = Math.min(mins[groupId], state.min);
-      maxs[groupId] = Math.max(maxs[groupId], state.max);
+      first[groupId] = Math.min(first[groupId], state.min);
+      second[groupId] = Math.max(second[groupId], state.max);
     }
 
     @Override
     public Span state(int groupId) {
       Span state = new Span();
-      return groupId < mins.length ? state.add(mins[groupId], maxs[groupId]) : state;
+      return groupId < first.length ? state.add(first[groupId], second[groupId]) : state;
     }
 
     @Override
     public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
       grow(numGroups);
-      return AggregateFixtures.longs(
-          "q_spread", numGroups, allocator, g -> mins[g] > maxs[g], g -> maxs[g] - mins[g]);
-    }
-
-    @Override
-    public long sizeInBytes() {
-      return 16L * mins.length;
-    }
-
-    private void grow(int groups) {
-      if (groups > mins.length) {
-        int from = mins.length;
-        int size = Math.max(groups, from * 2);
-        mins = Arrays.copyOf(mins, size);
-        maxs = Arrays.copyOf(maxs, size);
-        Arrays.fill(mins, from, size, Long.MAX_VALUE);
-        Arrays.fill(maxs, from, size, Long.MIN_VALUE);
-      }
+      return AggregateFixtures.longs("q_spread", numGroups, allocator,
+          g -> first[g] > second[g], g -> second[g] - first[g]);
     }
   }
 
@@ -133,123 +153,83 @@ public final class StateFixtures {
    * accumulator reads and writes the encoded columns directly (tag byte 1, length 2, then two
    * big-endian longs: 21 bytes a state) and counts the batches.
    */
-  public static final class Total implements MergeableAggregateFunction<long[]> {
+  public static final class Total extends AggregateFixtures.SumAndCount
+      implements MergeableAggregateFunction<long[]> {
     static final AtomicLong MERGE_BATCHES = new AtomicLong();
     static final AtomicLong STATES_MERGED = new AtomicLong();
     static final AtomicLong STATE_COLUMNS = new AtomicLong();
     private static final int STATE_BYTES = 21;
 
-    @Override
-    public String name() {
-      return "q_total";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public long[] createState() {
-      return new long[2];
-    }
-
-    @Override
-    public void update(long[] state, VectorSchemaRoot args) {
-      AggregateFixtures.addNonNull(state, args);
-    }
-
-    @Override
-    public long[] merge(long[] state, long[] other) {
-      return AggregateFixtures.addUp(state, other);
-    }
-
-    @Override
-    public Object finish(long[] state) {
-      return AggregateFixtures.sumOrNull(state);
+    public Total() {
+      super("q_total");
     }
 
     @Override
     public GroupsAccumulator<long[]> createGroupsAccumulator() {
-      return new GroupsAccumulator<>() {
-        private long[] sums = new long[0];
-        private long[] counts = new long[0];
+      return new TotalAccumulator();
+    }
+  }
 
-        @Override
-        public void update(VectorSchemaRoot args, int[] groupIds, int numGroups) {
-          grow(numGroups);
-          BigIntVector values = (BigIntVector) args.getVector(0);
-          for (int i = 0; i < args.getRowCount(); i++) {
-            if (!values.isNull(i)) {
-              sums[groupIds[i]] += values.get(i);
-              counts[groupIds[i]]++;
-            }
-          }
-        }
+  /** q_total's states, {@code first} the sums and {@code second} the counts. */
+  static final class TotalAccumulator extends TwoLongsPerGroup<long[]> {
+    TotalAccumulator() {
+      super(0, 0);
+    }
 
-        @Override
-        public void merge(int groupId, long[] state) {
-          throw new AssertionError("states are merged by mergeBatch");
-        }
+    @Override
+    void add(int groupId, long value) {
+      first[groupId] += value;
+      second[groupId]++;
+    }
 
-        @Override
-        public void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups,
-            StateCodec<long[]> codec) {
-          MERGE_BATCHES.incrementAndGet();
-          grow(numGroups);
-          ArrowBuf data = states.getDataBuffer();
-          for (int i = 0; i < states.getValueCount(); i++) {
-            if (states.isNull(i)) {
-              continue;
-            }
-            long at = states.getOffsetBuffer().getInt((long) i
-                * BaseVariableWidthVector.OFFSET_WIDTH);
-            sums[groupIds[i]] += Long.reverseBytes(data.getLong(at + 5));
-            counts[groupIds[i]] += Long.reverseBytes(data.getLong(at + 13));
-            STATES_MERGED.incrementAndGet();
-          }
-        }
+    @Override
+    public void merge(int groupId, long[] state) {
+      throw new AssertionError("states are merged by mergeBatch");
+    }
 
-        @Override
-        public long[] state(int groupId) {
-          throw new AssertionError("states are written by state(numGroups, ...)");
+    @Override
+    public void mergeBatch(VarBinaryVector states, int[] groupIds, int numGroups,
+        StateCodec<long[]> codec) {
+      Total.MERGE_BATCHES.incrementAndGet();
+      grow(numGroups);
+      ArrowBuf data = states.getDataBuffer();
+      for (int i = 0; i < states.getValueCount(); i++) {
+        if (states.isNull(i)) {
+          continue;
         }
+        long at = states.getOffsetBuffer().getInt((long) i
+            * BaseVariableWidthVector.OFFSET_WIDTH);
+        first[groupIds[i]] += Long.reverseBytes(data.getLong(at + 5));
+        second[groupIds[i]] += Long.reverseBytes(data.getLong(at + 13));
+        Total.STATES_MERGED.incrementAndGet();
+      }
+    }
 
-        @Override
-        public VarBinaryVector state(int numGroups, StateCodec<long[]> codec,
-            BufferAllocator allocator) throws Exception {
-          STATE_COLUMNS.incrementAndGet();
-          grow(numGroups);
-          VarBinaryVector out = new VarBinaryVector("state", allocator);
-          out.allocateNew((long) STATE_BYTES * numGroups, numGroups);
-          for (int g = 0; g < numGroups; g++) {
-            // the codec's bytes, to show the format; a real accumulator writes them in place
-            out.setSafe(g, codec.encode(new long[] {sums[g], counts[g]}));
-          }
-          out.setValueCount(numGroups);
-          return out;
-        }
+    @Override
+    public long[] state(int groupId) {
+      throw new AssertionError("states are written by state(numGroups, ...)");
+    }
 
-        @Override
-        public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
-          grow(numGroups);
-          return AggregateFixtures.longs(
-              "q_total", numGroups, allocator, g -> counts[g] == 0, g -> sums[g]);
-        }
+    @Override
+    public VarBinaryVector state(int numGroups, StateCodec<long[]> codec,
+        BufferAllocator allocator) throws Exception {
+      Total.STATE_COLUMNS.incrementAndGet();
+      grow(numGroups);
+      VarBinaryVector out = new VarBinaryVector("state", allocator);
+      out.allocateNew((long) Total.STATE_BYTES * numGroups, numGroups);
+      for (int g = 0; g < numGroups; g++) {
+        // the codec's bytes, to show the format; a real accumulator writes them in place
+        out.setSafe(g, codec.encode(new long[] {first[g], second[g]}));
+      }
+      out.setValueCount(numGroups);
+      return out;
+    }
 
-        @Override
-        public long sizeInBytes() {
-          return 16L * sums.length;
-        }
-
-        private void grow(int groups) {
-          if (groups > sums.length) {
-            int size = Math.max(groups, sums.length * 2);
-            sums = Arrays.copyOf(sums, size);
-            counts = Arrays.copyOf(counts, size);
-          }
-        }
-      };
+    @Override
+    public FieldVector evaluate(int numGroups, BufferAllocator allocator) {
+      grow(numGroups);
+      return AggregateFixtures.longs(
+          "q_total", numGroups, allocator, g -> second[g] == 0, g -> first[g]);
     }
   }
 }

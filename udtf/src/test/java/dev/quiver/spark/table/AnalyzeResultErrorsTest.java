@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
-import dev.quiver.function.table.Arguments;
-import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.testing.QuiverSession;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +18,9 @@ import org.junit.jupiter.api.Test;
 class AnalyzeResultErrorsTest extends QuiverSession {
 
   /** Its second argument says what {@code analyze} gets wrong. */
-  public static final class BadAnalyze implements TableFunction {
-    @Override
-    public String name() {
-      return "bad_analyze";
+  public static final class BadAnalyze extends TableFixtures.EmitsInput {
+    public BadAnalyze() {
+      super("bad_analyze", null);
     }
 
     @Override
@@ -40,11 +35,6 @@ class AnalyzeResultErrorsTest extends QuiverSession {
         case "null" -> null;
         default -> throw new IllegalStateException("no such mode");
       };
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      out.emit(table);
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.quiver.spark.table;
 
-import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
@@ -13,21 +11,23 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class DeterminismFixtures {
   private DeterminismFixtures() {}
 
-  /** {@code tag_rows(TABLE(t))}: each row's bigint column {@code x} with a random number. */
-  public static final class TagRows implements TableFunction {
-    @Override
-    public String name() {
-      return "tag_rows";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "x bigint, r double";
+  /** Declares itself non-deterministic. */
+  private abstract static class NonDeterministic extends DeclaredFunction
+      implements TableFunction {
+    NonDeterministic(String name, String resultSchema) {
+      super(name, resultSchema);
     }
 
     @Override
     public boolean isDeterministic() {
       return false;
+    }
+  }
+
+  /** {@code tag_rows(TABLE(t))}: each row's bigint column {@code x} with a random number. */
+  public static final class TagRows extends NonDeterministic {
+    public TagRows() {
+      super("tag_rows", "x bigint, r double");
     }
 
     @Override
@@ -40,20 +40,9 @@ final class DeterminismFixtures {
   }
 
   /** {@code random_series(n)}: n rows of random numbers. */
-  public static final class RandomSeries implements TableFunction {
-    @Override
-    public String name() {
-      return "random_series";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "i int, r double";
-    }
-
-    @Override
-    public boolean isDeterministic() {
-      return false;
+  public static final class RandomSeries extends NonDeterministic {
+    public RandomSeries() {
+      super("random_series", "i int, r double");
     }
 
     @Override
@@ -65,15 +54,9 @@ final class DeterminismFixtures {
   }
 
   /** Analyze asks for PARTITION BY k ORDER BY rand(42); emits like {@link TableFixtures.Trace}. */
-  public static final class RandomOrder extends TableFixtures.Traced {
-    @Override
-    public String name() {
-      return "random_order";
-    }
-
-    @Override
-    public AnalyzeResult analyze(AnalyzeArguments call) {
-      return AnalyzeResult.of(schema()).partitionBy("k").orderBy("rand(42)");
+  public static final class RandomOrder extends TableFixtures.Trace {
+    public RandomOrder() {
+      super("random_order", "k", "rand(42)");
     }
   }
 }

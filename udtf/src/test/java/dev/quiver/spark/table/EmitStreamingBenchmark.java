@@ -1,13 +1,8 @@
 package dev.quiver.spark.table;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -53,13 +48,7 @@ public final class EmitStreamingBenchmark {
       measure(args);
       return;
     }
-    List<Long> sizes = new ArrayList<>();
-    for (String arg : args) {
-      sizes.add(Long.parseLong(arg.replace("_", "")));
-    }
-    if (sizes.isEmpty()) {
-      sizes = List.of(1_000_000L, 10_000_000L);
-    }
+    List<Long> sizes = MeasuringJvm.sizes(args, List.of(1_000_000L, 10_000_000L));
     System.out.printf("%-6s %13s %15s %8s%n", "mode", "emitted rows", "peak live heap",
         "seconds");
     for (Run run : inFreshJvm("512m", sizes)) {
@@ -70,39 +59,22 @@ public final class EmitStreamingBenchmark {
   /** Every mode for every size, in order, in one new JVM with heap {@code heap}. */
   static List<Run> inFreshJvm(String heap, List<Long> sizes)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator
-        + "java");
-    command.add("-Xmx" + heap);
-    command.addAll(GroupStreamingBenchmark.JVM_FLAGS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(EmitStreamingBenchmark.class.getName());
-    command.add("--measure");
+    List<String> args = new ArrayList<>();
+    args.add("--measure");
     for (long rows : sizes) {
-      command.add(Long.toString(rows));
+      args.add(Long.toString(rows));
     }
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    MeasuringJvm.Outcome outcome =
+        MeasuringJvm.run(heap, List.of(), EmitStreamingBenchmark.class, args);
     List<Run> runs = new ArrayList<>();
-    StringBuilder output = new StringBuilder();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        // Found anywhere in a line: the child's log lines may run into its output.
-        int at = line.indexOf("RESULT ");
-        if (at >= 0) {
-          String[] f = line.substring(at + 7).trim().split("\\s+");
-          runs.add(new Run(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]),
-              Long.parseLong(f[3]), Double.parseDouble(f[4])));
-        } else if (output.length() < 20_000) {
-          output.append(line).append('\n');
-        }
-      }
+    for (String result : outcome.results()) {
+      String[] f = result.trim().split("\\s+");
+      runs.add(new Run(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+          Double.parseDouble(f[4])));
     }
-    int exit = process.waitFor();
-    if (exit != 0 || runs.size() != MODES.length * sizes.size()) {
-      throw new IllegalStateException("the measuring JVM failed (exit " + exit + ") after "
-          + runs + ":\n" + output);
+    if (outcome.exit() != 0 || runs.size() != MODES.length * sizes.size()) {
+      throw new IllegalStateException("the measuring JVM failed (exit " + outcome.exit()
+          + ") after " + runs + ":\n" + outcome.output());
     }
     return runs;
   }
@@ -122,27 +94,10 @@ public final class EmitStreamingBenchmark {
     for (String mode : MODES) {
       for (int i = 1; i < args.length; i++) {
         long rows = Long.parseLong(args[i]);
-        AtomicLong peakLive = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            System.gc();
-            peakLive.accumulateAndGet(GroupStreamingBenchmark.liveHeapAfterLastFullGc(),
-                Math::max);
-            try {
-              Thread.sleep(200);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-        });
-        sampler.setDaemon(true);
-        long start = System.nanoTime();
-        sampler.start();
-        long counted = count(spark, rows, mode);
-        sampler.interrupt();
-        sampler.join();
-        System.out.printf("RESULT %s %d %d %d %.2f%n", mode, rows, counted, peakLive.get(),
-            (System.nanoTime() - start) / 1e9);
+        MeasuringJvm.Sampled<Long> run =
+            MeasuringJvm.sampling(200, () -> count(spark, rows, mode));
+        System.out.printf("RESULT %s %d %d %d %.2f%n", mode, rows, run.result(),
+            run.peakLiveBytes(), run.seconds());
       }
     }
     spark.stop();

@@ -4,14 +4,7 @@ import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.arrow.QuiverMemory;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.Row;
@@ -51,25 +44,6 @@ import org.apache.spark.sql.functions;
  * </pre>
  */
 public final class GroupStreamingBenchmark {
-  /** The flags of the measuring JVMs, less the heap size; Spark 4 needs the add-opens. */
-  static final List<String> JVM_FLAGS = List.of(
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-      "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-      "-Djdk.reflect.useDirectMethodHandle=false",
-      "-Dio.netty.tryReflectionSetAccessible=true");
-
   /** Spark's off-heap memory for shuffle and sort; more of it means fewer sort spills. */
   private static final String OFF_HEAP = "quiver.benchmark.offHeap";
 
@@ -82,44 +56,18 @@ public final class GroupStreamingBenchmark {
       measure(Long.parseLong(args[1]), args[2]);
       return;
     }
-    List<Long> sizes = new ArrayList<>();
-    for (String arg : args) {
-      sizes.add(Long.parseLong(arg.replace("_", "")));
-    }
-    if (sizes.isEmpty()) {
-      sizes = List.of(1_000_000L, 20_000_000L);
-    }
+    List<Long> sizes = MeasuringJvm.sizes(args, List.of(1_000_000L, 20_000_000L));
     System.out.printf("%-22s %12s %8s %10s %7s %15s %13s %8s%n", "grouping", "group rows",
         "batches", "max batch", "sum ok", "peak live heap", "peak Arrow", "seconds");
     for (String grouping : GROUPINGS) {
       for (long rows : sizes) {
-        List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator
-            + "java");
-        command.add("-Xmx512m");
-        command.addAll(JVM_FLAGS);
-        command.add("-D" + OFF_HEAP + "=" + System.getProperty(OFF_HEAP, "256m"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(GroupStreamingBenchmark.class.getName());
-        command.add("--measure");
-        command.add(Long.toString(rows));
-        command.add(grouping);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String result = null;
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = out.readLine()) != null; ) {
-            // Found anywhere in a line: the child's log lines may run into its output.
-            int at = line.indexOf("RESULT ");
-            if (at >= 0) {
-              result = line.substring(at + 7);
-            }
-          }
-        }
-        int exit = process.waitFor();
+        MeasuringJvm.Outcome outcome = MeasuringJvm.run("512m",
+            List.of("-D" + OFF_HEAP + "=" + System.getProperty(OFF_HEAP, "256m")),
+            GroupStreamingBenchmark.class, List.of("--measure", Long.toString(rows), grouping));
+        List<String> results = outcome.results();
+        String result = results.isEmpty() ? null : results.get(results.size() - 1);
         System.out.printf("%-22s %s%n", grouping, result != null ? result
-            : "run of " + rows + " rows failed: exit " + exit);
+            : "run of " + rows + " rows failed: exit " + outcome.exit());
       }
     }
   }
@@ -139,60 +87,16 @@ public final class GroupStreamingBenchmark {
     spark.sparkContext().setLogLevel("ERROR");
     run(spark, 100_000, grouping); // warm-up
 
-    AtomicLong peakLive = new AtomicLong();
-    Thread sampler = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        System.gc();
-        peakLive.accumulateAndGet(liveHeapAfterLastFullGc(), Math::max);
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    sampler.setDaemon(true);
-    long start = System.nanoTime();
-    sampler.start();
-    List<Row> result = run(spark, rows, grouping);
-    sampler.interrupt();
-    sampler.join();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    MeasuringJvm.Sampled<List<Row>> sampled = MeasuringJvm.sampling(500,
+        () -> run(spark, rows, grouping));
+    List<Row> result = sampled.result();
     Row row = result.get(0);
     long expectedSum = rows * (rows - 1) / 2;
     System.out.printf("RESULT %12d %8d %10d %7s %12.1f MB %10d KB %8.1f%n", row.getLong(1),
         row.getLong(3), row.getLong(4), result.size() == 1 && row.getLong(2) == expectedSum,
-        peakLive.get() / 1048576.0, QuiverMemory.peakAllocatedBytes() / 1024, seconds);
+        sampled.peakLiveBytes() / 1048576.0, QuiverMemory.peakAllocatedBytes() / 1024,
+        sampled.seconds());
     spark.stop();
-  }
-
-  /**
-   * The heap in use right after the last full GC, as the collector reports it: reading the heap
-   * usage after {@code System.gc()} returns would also count what the running tasks allocated
-   * since.
-   */
-  static long liveHeapAfterLastFullGc() {
-    com.sun.management.GcInfo latest = null;
-    for (java.lang.management.GarbageCollectorMXBean bean
-        : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (bean instanceof com.sun.management.GarbageCollectorMXBean gc
-          && !gc.getName().contains("Young") && gc.getLastGcInfo() != null
-          && (latest == null || gc.getLastGcInfo().getEndTime() > latest.getEndTime())) {
-        latest = gc.getLastGcInfo();
-      }
-    }
-    if (latest == null) {
-      return 0;
-    }
-    long used = 0;
-    for (java.lang.management.MemoryPoolMXBean pool
-        : ManagementFactory.getMemoryPoolMXBeans()) {
-      java.lang.management.MemoryUsage after = latest.getMemoryUsageAfterGc().get(pool.getName());
-      if (pool.getType() == java.lang.management.MemoryType.HEAP && after != null) {
-        used += after.getUsed();
-      }
-    }
-    return used;
   }
 
   /** The group of {@code rows} rows under one key through {@link GroupSum}. */
@@ -204,20 +108,14 @@ public final class GroupStreamingBenchmark {
   }
 
   /** Rows, sum, batches and largest batch of its one group. */
-  public static final class GroupSum implements TableFunction {
+  public static final class GroupSum extends DeclaredFunction implements TableFunction {
     private long rows;
     private long sum;
     private long batches;
     private long largest;
 
-    @Override
-    public String name() {
-      return "group_sum";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k int, rows bigint, sum bigint, batches bigint, largest_batch bigint";
+    public GroupSum() {
+      super("group_sum", "k int, rows bigint, sum bigint, batches bigint, largest_batch bigint");
     }
 
     @Override

@@ -28,17 +28,11 @@ final class StreamingFixtures {
    * {@code emit_rows(n, mode)}: the rows 0..n-1 from a single eval call, one at a time with
    * emitRow ({@code 'row'}) or in batches of 10,000 rows ({@code 'batch'}).
    */
-  public static final class EmitRows implements TableFunction {
+  public static final class EmitRows extends DeclaredFunction implements TableFunction {
     private static final int BATCH = 10_000;
 
-    @Override
-    public String name() {
-      return "emit_rows";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "i bigint";
+    public EmitRows() {
+      super("emit_rows", "i bigint");
     }
 
     @Override
@@ -66,7 +60,11 @@ final class StreamingFixtures {
   }
 
   /** Counts its instances for the cancellation tests. */
-  private abstract static class Counted implements TableFunction {
+  private abstract static class Counted extends DeclaredFunction implements TableFunction {
+    Counted(String name, String resultSchema) {
+      super(name, resultSchema);
+    }
+
     @Override
     public void open(FunctionContext context) {
       OPENED.incrementAndGet();
@@ -80,14 +78,8 @@ final class StreamingFixtures {
 
   /** {@code slow_batches(TABLE(t), millis)}: sleeps per batch, emits each batch's row count. */
   public static final class SlowBatches extends Counted {
-    @Override
-    public String name() {
-      return "slow_batches";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "rows bigint";
+    public SlowBatches() {
+      super("slow_batches", "rows bigint");
     }
 
     @Override
@@ -104,14 +96,8 @@ final class StreamingFixtures {
    * every 100 rows; {@code CALLS} counts the rows emitted.
    */
   public static final class SlowRows extends Counted {
-    @Override
-    public String name() {
-      return "slow_rows";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "i bigint";
+    public SlowRows() {
+      super("slow_rows", "i bigint");
     }
 
     @Override

@@ -28,19 +28,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TableFatalErrorTest extends QuiverSession {
 
   /** Overflows its stack, or throws an AssertionError, in one phase. */
-  public static final class Overflowing implements TableFunction {
+  public static final class Overflowing extends DeclaredFunction implements TableFunction {
     private static final long serialVersionUID = 1L;
     private final String phase;
     private final boolean assertion;
 
+    /** Declares no schema: its analyze, which may fail, says it. */
     public Overflowing(String phase, boolean assertion) {
+      super((assertion ? "asserting_" : "overflowing_") + phase, null);
       this.phase = phase;
       this.assertion = assertion;
-    }
-
-    @Override
-    public String name() {
-      return (assertion ? "asserting_" : "overflowing_") + phase;
     }
 
     @Override

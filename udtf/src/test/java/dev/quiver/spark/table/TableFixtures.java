@@ -31,11 +31,22 @@ final class TableFixtures {
     return String.valueOf(value);
   }
 
-  /** Returns its TABLE argument unchanged; the schema is computed from the argument. */
-  public static final class Echo implements TableFunction {
+  /** Emits each batch of its TABLE argument as it is, whatever its result schema says. */
+  static class EmitsInput extends DeclaredFunction implements TableFunction {
+    EmitsInput(String name, String resultSchema) {
+      super(name, resultSchema);
+    }
+
     @Override
-    public String name() {
-      return "echo";
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      out.emit(table);
+    }
+  }
+
+  /** Returns its TABLE argument unchanged; the schema is computed from the argument. */
+  public static final class Echo extends EmitsInput {
+    public Echo() {
+      super("echo", null);
     }
 
     @Override
@@ -45,29 +56,39 @@ final class TableFixtures {
       }
       return AnalyzeResult.of(call.tableSchema());
     }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      out.emit(table);
-    }
   }
 
   /**
    * One row per batch: the distinct values of the first column, the row count and the values of
    * the second column in order; and one row from terminate with the number of batches.
    */
-  public static final class Trace implements TableFunction {
+  public static class Trace extends DeclaredFunction implements TableFunction {
+    private static final String SCHEMA = "kind string, keys string, rows int, val string";
+    private final String partitionBy;
+    private final String orderBy;
     private int batches;
     private String key = "";
 
-    @Override
-    public String name() {
-      return "trace";
+    public Trace() {
+      super("trace", SCHEMA);
+      this.partitionBy = null;
+      this.orderBy = null;
+    }
+
+    /**
+     * Declares no schema; its analyze asks for PARTITION BY {@code partitionBy} ORDER BY
+     * {@code orderBy}.
+     */
+    Trace(String name, String partitionBy, String orderBy) {
+      super(name, null);
+      this.partitionBy = partitionBy;
+      this.orderBy = orderBy;
     }
 
     @Override
-    public String resultSchema() {
-      return "kind string, keys string, rows int, val string";
+    public AnalyzeResult analyze(AnalyzeArguments call) {
+      AnalyzeResult result = AnalyzeResult.of(SCHEMA);
+      return partitionBy == null ? result : result.partitionBy(partitionBy).orderBy(orderBy);
     }
 
     @Override
@@ -95,51 +116,10 @@ final class TableFixtures {
     }
   }
 
-  /** Emits like {@link Trace}, with the partitioning and ordering its subclass's analyze asks. */
-  abstract static class Traced implements TableFunction {
-    private final Trace trace = new Trace();
-
-    /** The result schema of {@link Trace}. */
-    static String schema() {
-      return new Trace().resultSchema();
-    }
-
-    @Override
-    public void startGroup() {
-      trace.startGroup();
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      trace.eval(table, arguments, out);
-    }
-
-    @Override
-    public void terminate(Emitter out) {
-      trace.terminate(out);
-    }
-  }
-
   /** Keeps rows whose column {@code value} exceeds the {@code threshold} argument. */
-  public static final class ThresholdFilter implements TableFunction {
-    @Override
-    public String name() {
-      return "threshold_filter_test";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, x bigint";
-    }
-
-    @Override
-    public List<String> parameterNames() {
-      return List.of("threshold", "label");
-    }
-
-    @Override
-    public int requiredParameters() {
-      return 1;
+  public static final class ThresholdFilter extends DeclaredFunction implements TableFunction {
+    public ThresholdFilter() {
+      super("threshold_filter_test", "k bigint, x bigint", List.of("threshold", "label"), 1);
     }
 
     @Override
@@ -156,17 +136,11 @@ final class TableFixtures {
   }
 
   /** {@code series(n)}: the rows 1..n; {@code terminate} adds a row 0. */
-  public static final class Series implements TableFunction {
+  public static final class Series extends DeclaredFunction implements TableFunction {
     private int calls;
 
-    @Override
-    public String name() {
-      return "series";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "i int, calls int";
+    public Series() {
+      super("series", "i int, calls int");
     }
 
     @Override
@@ -194,10 +168,9 @@ final class TableFixtures {
   }
 
   /** {@code columns(n)}: one row of n int columns, named by analyze from the constant n. */
-  public static final class Columns implements TableFunction {
-    @Override
-    public String name() {
-      return "columns";
+  public static final class Columns extends DeclaredFunction implements TableFunction {
+    public Columns() {
+      super("columns", null);
     }
 
     @Override
@@ -224,30 +197,18 @@ final class TableFixtures {
   }
 
   /** Analyze asks for PARTITION BY k ORDER BY x DESC; emits like {@link Trace}. */
-  public static final class SelfPartitioned extends Traced {
-    @Override
-    public String name() {
-      return "self_partitioned";
-    }
-
-    @Override
-    public AnalyzeResult analyze(AnalyzeArguments call) {
-      return AnalyzeResult.of(schema()).partitionBy("k").orderBy("x DESC");
+  public static final class SelfPartitioned extends Trace {
+    public SelfPartitioned() {
+      super("self_partitioned", "k", "x DESC");
     }
   }
 
   /** Emits the first batch of each group, then skips the rest. */
-  public static final class FirstBatch implements TableFunction {
+  public static final class FirstBatch extends DeclaredFunction implements TableFunction {
     private int evals;
 
-    @Override
-    public String name() {
-      return "first_batch";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, x bigint";
+    public FirstBatch() {
+      super("first_batch", "k bigint, x bigint");
     }
 
     @Override
@@ -269,15 +230,9 @@ final class TableFixtures {
   }
 
   /** Fails in eval or terminate, as the argument says; counts opens and closes. */
-  public static final class Failing implements TableFunction {
-    @Override
-    public String name() {
-      return "failing";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "x int";
+  public static final class Failing extends DeclaredFunction implements TableFunction {
+    public Failing() {
+      super("failing", "x int");
     }
 
     @Override
@@ -304,51 +259,23 @@ final class TableFixtures {
   }
 
   /** Emits a batch whose only column is a bigint where the schema says int. */
-  public static final class WrongType implements TableFunction {
-    @Override
-    public String name() {
-      return "wrong_type";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "total int";
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      out.emit(table); // the TABLE argument has one bigint column
+  public static final class WrongType extends EmitsInput {
+    public WrongType() {
+      super("wrong_type", "total int"); // the TABLE argument has one bigint column
     }
   }
 
   /** Emits a batch with fewer columns than its schema. */
-  public static final class WrongWidth implements TableFunction {
-    @Override
-    public String name() {
-      return "wrong_width";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, x bigint, extra string";
-    }
-
-    @Override
-    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
-      out.emit(table);
+  public static final class WrongWidth extends EmitsInput {
+    public WrongWidth() {
+      super("wrong_width", "k bigint, x bigint, extra string");
     }
   }
 
   /** Emits a row with a string where the schema says int. */
-  public static final class BadRow implements TableFunction {
-    @Override
-    public String name() {
-      return "bad_row";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "n int not null";
+  public static final class BadRow extends DeclaredFunction implements TableFunction {
+    public BadRow() {
+      super("bad_row", "n int not null");
     }
 
     @Override
@@ -358,15 +285,9 @@ final class TableFixtures {
   }
 
   /** Declares a schema that is not DDL. */
-  public static final class BadSchema implements TableFunction {
-    @Override
-    public String name() {
-      return "bad_schema";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "total int,, rows";
+  public static final class BadSchema extends DeclaredFunction implements TableFunction {
+    public BadSchema() {
+      super("bad_schema", "total int,, rows");
     }
 
     @Override
@@ -374,20 +295,14 @@ final class TableFixtures {
   }
 
   /** Counts the rows of both sides of each cogroup. */
-  public static final class CountBoth implements CoGroupFunction {
+  public static final class CountBoth extends DeclaredFunction implements CoGroupFunction {
     private Long key;
     private int left;
     private int right;
     private long leftSum;
 
-    @Override
-    public String name() {
-      return "count_both";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, left_rows int, right_rows int, left_sum bigint";
+    public CountBoth() {
+      super("count_both", "k bigint, left_rows int, right_rows int, left_sum bigint");
     }
 
     @Override
@@ -422,20 +337,14 @@ final class TableFixtures {
   }
 
   /** Per group: the key (column k), row count, and first and last x; not registered. */
-  public static final class GroupSummary implements TableFunction {
+  public static final class GroupSummary extends DeclaredFunction implements TableFunction {
     private Long key;
     private int rows;
     private Long first;
     private long last;
 
-    @Override
-    public String name() {
-      return "group_summary";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "k bigint, rows int, first bigint, last bigint";
+    public GroupSummary() {
+      super("group_summary", "k bigint, rows int, first bigint, last bigint");
     }
 
     @Override
