@@ -126,9 +126,8 @@ public final class TableHarness extends Harness<TableFunction, TableHarness> {
       order = analyzed.orderByExpressions();
     }
     List<List<List<?>>> groups = groups(keys, order);
-    CheckingEmitter out = new CheckingEmitter(name(), result);
     return task((function, allocator) -> {
-      out.useAllocator(allocator);
+      CheckingEmitter out = new CheckingEmitter(name(), result, allocator);
       for (List<List<?>> group : groups) {
         function.startGroup();
         try {
