@@ -1,6 +1,7 @@
 package dev.quiver.examples.aggregate;
 
 import dev.quiver.function.InvalidCallException;
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
 import dev.quiver.function.aggregate.MergeableAggregateFunction;
 import java.io.Serializable;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.apache.datasketches.memory.Memory;
  * {@link Serializable} as the sketch's own compact bytes and the fraction, so the function
  * writes no {@code serialize} or {@code deserialize}.
  */
-public final class KllPercentile implements MergeableAggregateFunction<KllPercentile.Sketch> {
+public final class KllPercentile extends AbstractAggregateFunction<KllPercentile.Sketch>
+    implements MergeableAggregateFunction<KllPercentile.Sketch> {
   private static final long serialVersionUID = 1L;
   static final int K = 200;
 
@@ -60,25 +62,15 @@ public final class KllPercentile implements MergeableAggregateFunction<KllPercen
     }
   }
 
-  @Override
-  public String name() {
-    return "kll_percentile";
+  /** {@code kll_percentile(value double, fraction double)} returns double. */
+  public KllPercentile() {
+    super("kll_percentile", "double", "double", "double");
   }
 
   @Override
   public String description() {
     return "An approximate percentile from a KLL sketch: kll_percentile(value, fraction).\n"
         + "SELECT kll_percentile(latency_ms, 0.99) FROM requests";
-  }
-
-  @Override
-  public String resultType() {
-    return "double";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("double", "double");
   }
 
   /** One fraction per call: a column of fractions would have every group use its first one. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
 import dev.quiver.function.aggregate.MergeableAggregateFunction;
 import dev.quiver.function.arrow.InvalidResultException;
@@ -25,7 +26,8 @@ class AggregateHarnessTest {
    * The sum of non-null values, null over none. Its state is a Serializable object, so the
    * harness's shuffle goes through the standard codec's Java serialization.
    */
-  static class LongSum implements MergeableAggregateFunction<LongSum.Total> {
+  static class LongSum extends AbstractAggregateFunction<LongSum.Total>
+      implements MergeableAggregateFunction<LongSum.Total> {
     /** What one group has summed, and whether it saw any value. */
     static final class Total implements Serializable {
       private static final long serialVersionUID = 1L;
@@ -33,19 +35,8 @@ class AggregateHarnessTest {
       boolean seen;
     }
 
-    @Override
-    public String name() {
-      return "long_sum";
-    }
-
-    @Override
-    public String resultType() {
-      return "bigint";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
+    LongSum() {
+      super("long_sum", "bigint", "bigint");
     }
 
     @Override
