@@ -6,7 +6,9 @@ import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
@@ -14,6 +16,7 @@ import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.Types;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
@@ -31,6 +34,9 @@ import org.apache.arrow.vector.util.ValueVectorUtility;
  *       {@code BigIntVector} labelled {@code Int(32)} is refused), its buffers are as long as its
  *       value count needs, and offsets never decrease and stay inside their data, children
  *       included;
+ *   <li>{@link #checkBatch}: a batch a table function emitted, against its result schema: as
+ *       many columns, each of its column's type, none shorter than the row count, a row count
+ *       of 0 only over empty vectors, then the two checks below for each column;
  *   <li>{@link #checkNulls}: no null where the declared type allows none, at any depth: struct
  *       fields, list elements, map keys (never null in Spark) and values, also under rows whose
  *       parent is null elsewhere. The message names the path, such as
@@ -69,6 +75,51 @@ public final class ResultChecks {
     }
     checkStructure(function, result, "result");
     checkNulls(function, result, expected, "result");
+  }
+
+  /**
+   * Checks a batch a table function emitted against its result schema {@code schema}: see the
+   * list above. A row count of 0 over vectors that hold values is refused because it is what a
+   * function that forgot {@code setRowCount} emits, and its rows would silently be lost.
+   */
+  public static void checkBatch(String function, VectorSchemaRoot batch, Schema schema) {
+    if (batch == null) {
+      throw emitted(function, "null instead of a batch");
+    }
+    List<FieldVector> vectors = batch.getFieldVectors();
+    List<Field> fields = schema.getFields();
+    if (vectors.size() != fields.size()) {
+      throw emitted(function, "a batch of " + vectors.size() + " columns, but its result schema "
+          + "has " + fields.size() + " (" + schema + ")");
+    }
+    int count = batch.getRowCount();
+    boolean hasValues = false;
+    for (int c = 0; c < vectors.size(); c++) {
+      FieldVector vector = vectors.get(c);
+      Field expected = fields.get(c);
+      String mismatch = typeMismatch(vector.getField(), expected);
+      if (mismatch != null) {
+        throw emitted(function, "a batch whose column " + (c + 1) + " ('" + vector.getName()
+            + "') is a " + vector.getClass().getSimpleName() + " of Arrow type "
+            + describeType(vector.getField()) + ", but result column '" + expected.getName()
+            + "' (" + SparkTypes.typeName(expected) + ") needs " + describeType(expected)
+            + mismatch);
+      }
+      if (vector.getValueCount() < count) {
+        throw emitted(function, "a batch of " + count + " rows whose column '" + vector.getName()
+            + "' holds only " + vector.getValueCount() + " values");
+      }
+      hasValues |= vector.getValueCount() > 0;
+      checkNoNulls(function, vector, expected, "column '" + expected.getName() + "'");
+    }
+    if (count == 0 && hasValues) {
+      throw emitted(function, "a batch whose row count is 0 but whose vectors hold values; did "
+          + "it call setRowCount on the VectorSchemaRoot?");
+    }
+  }
+
+  private static InvalidResultException emitted(String function, String what) {
+    return new InvalidResultException("Quiver function '" + function + "' emitted " + what + ".");
   }
 
   /**

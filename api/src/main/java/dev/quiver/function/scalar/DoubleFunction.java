@@ -2,8 +2,8 @@ package dev.quiver.function.scalar;
 
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.types.Types.MinorType;
 
 /**
  * A scalar function from {@code double} to {@code double}, written as a lambda over one value or
@@ -33,7 +33,7 @@ import org.apache.arrow.vector.Float8Vector;
  * {@code META-INF/services/dev.quiver.function.QuiverFunction}; {@link #of} makes an instance
  * for {@code Quiver.register} without a class of its own. Lambdas are serializable.
  */
-public abstract class DoubleFunction extends UnaryFunction<Float8Vector> {
+public abstract class DoubleFunction extends FixedWidthFunction<Float8Vector, DoubleFunction.ValueOp> {
   private static final long serialVersionUID = 1L;
 
   /** The function of one non-null value. */
@@ -42,18 +42,14 @@ public abstract class DoubleFunction extends UnaryFunction<Float8Vector> {
     double apply(double value) throws Exception;
   }
 
-  private final ValueOp value;
-
   /** A function called {@code name} that maps each non-null value with {@code value}. */
   protected DoubleFunction(String name, ValueOp value) {
-    super(name, "double", null);
-    this.value = value;
+    super(name, "double", MinorType.FLOAT8, value, null);
   }
 
   /** A function called {@code name} that computes whole columns with {@code column}. */
   protected DoubleFunction(String name, ColumnOp<Float8Vector, Float8Vector> column) {
-    super(name, "double", column);
-    this.value = null;
+    super(name, "double", MinorType.FLOAT8, null, column);
   }
 
   /** An instance without a class of its own, for example to register it in one session. */
@@ -64,14 +60,9 @@ public abstract class DoubleFunction extends UnaryFunction<Float8Vector> {
   }
 
   @Override
-  Float8Vector newVector(BufferAllocator allocator) {
-    return new Float8Vector(name(), allocator);
-  }
-
-  @Override
-  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+  void run(ValueOp op, ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
-      dst.setDouble(8L * i, value.apply(src.getDouble(8L * i)));
+      dst.setDouble(8L * i, op.apply(src.getDouble(8L * i)));
     }
   }
 }

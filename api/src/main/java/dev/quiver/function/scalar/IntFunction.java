@@ -2,8 +2,8 @@ package dev.quiver.function.scalar;
 
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.types.Types.MinorType;
 
 /**
  * A scalar function from {@code int} to {@code int}, written as a lambda over one value or
@@ -33,7 +33,7 @@ import org.apache.arrow.vector.IntVector;
  * {@code META-INF/services/dev.quiver.function.QuiverFunction}; {@link #of} makes an instance
  * for {@code Quiver.register} without a class of its own. Lambdas are serializable.
  */
-public abstract class IntFunction extends UnaryFunction<IntVector> {
+public abstract class IntFunction extends FixedWidthFunction<IntVector, IntFunction.ValueOp> {
   private static final long serialVersionUID = 1L;
 
   /** The function of one non-null value. */
@@ -42,18 +42,14 @@ public abstract class IntFunction extends UnaryFunction<IntVector> {
     int apply(int value) throws Exception;
   }
 
-  private final ValueOp value;
-
   /** A function called {@code name} that maps each non-null value with {@code value}. */
   protected IntFunction(String name, ValueOp value) {
-    super(name, "int", null);
-    this.value = value;
+    super(name, "int", MinorType.INT, value, null);
   }
 
   /** A function called {@code name} that computes whole columns with {@code column}. */
   protected IntFunction(String name, ColumnOp<IntVector, IntVector> column) {
-    super(name, "int", column);
-    this.value = null;
+    super(name, "int", MinorType.INT, null, column);
   }
 
   /** An instance without a class of its own, for example to register it in one session. */
@@ -64,14 +60,9 @@ public abstract class IntFunction extends UnaryFunction<IntVector> {
   }
 
   @Override
-  IntVector newVector(BufferAllocator allocator) {
-    return new IntVector(name(), allocator);
-  }
-
-  @Override
-  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+  void run(ValueOp op, ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
-      dst.setInt(4L * i, value.apply(src.getInt(4L * i)));
+      dst.setInt(4L * i, op.apply(src.getInt(4L * i)));
     }
   }
 }

@@ -2,8 +2,8 @@ package dev.quiver.function.scalar;
 
 import java.io.Serializable;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.types.Types.MinorType;
 
 /**
  * A scalar function from {@code bigint} to {@code bigint}, written as a lambda over one value or
@@ -33,7 +33,7 @@ import org.apache.arrow.vector.BigIntVector;
  * {@code META-INF/services/dev.quiver.function.QuiverFunction}; {@link #of} makes an instance
  * for {@code Quiver.register} without a class of its own. Lambdas are serializable.
  */
-public abstract class LongFunction extends UnaryFunction<BigIntVector> {
+public abstract class LongFunction extends FixedWidthFunction<BigIntVector, LongFunction.ValueOp> {
   private static final long serialVersionUID = 1L;
 
   /** The function of one non-null value. */
@@ -42,18 +42,14 @@ public abstract class LongFunction extends UnaryFunction<BigIntVector> {
     long apply(long value) throws Exception;
   }
 
-  private final ValueOp value;
-
   /** A function called {@code name} that maps each non-null value with {@code value}. */
   protected LongFunction(String name, ValueOp value) {
-    super(name, "bigint", null);
-    this.value = value;
+    super(name, "bigint", MinorType.BIGINT, value, null);
   }
 
   /** A function called {@code name} that computes whole columns with {@code column}. */
   protected LongFunction(String name, ColumnOp<BigIntVector, BigIntVector> column) {
-    super(name, "bigint", column);
-    this.value = null;
+    super(name, "bigint", MinorType.BIGINT, null, column);
   }
 
   /** An instance without a class of its own, for example to register it in one session. */
@@ -64,14 +60,9 @@ public abstract class LongFunction extends UnaryFunction<BigIntVector> {
   }
 
   @Override
-  BigIntVector newVector(BufferAllocator allocator) {
-    return new BigIntVector(name(), allocator);
-  }
-
-  @Override
-  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
+  void run(ValueOp op, ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
-      dst.setLong(8L * i, value.apply(src.getLong(8L * i)));
+      dst.setLong(8L * i, op.apply(src.getLong(8L * i)));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.Types.MinorType;
 
 /**
  * A scalar function from {@code string} to {@code string}, in one of three forms: a lambda over
@@ -114,14 +115,14 @@ public abstract class StringFunction extends UnaryFunction<VarCharVector> {
 
   /** A function called {@code name} that maps each non-null value with {@code value}. */
   protected StringFunction(String name, ValueOp value) {
-    super(name, "string", null);
+    super(name, "string", MinorType.VARCHAR, null);
     this.string = value;
     this.bytes = null;
   }
 
   /** A function called {@code name} that maps each non-null value's bytes with {@code value}. */
   protected StringFunction(String name, BytesOp value) {
-    super(name, "string", null);
+    super(name, "string", MinorType.VARCHAR, null);
     this.string = null;
     this.bytes = value;
   }
@@ -131,7 +132,7 @@ public abstract class StringFunction extends UnaryFunction<VarCharVector> {
    * {@code out} with {@code setSafe} and {@code setNull}.
    */
   protected StringFunction(String name, ColumnOp<VarCharVector, VarCharVector> column) {
-    super(name, "string", column);
+    super(name, "string", MinorType.VARCHAR, column);
     this.string = null;
     this.bytes = null;
   }
@@ -141,11 +142,6 @@ public abstract class StringFunction extends UnaryFunction<VarCharVector> {
     return new StringFunction(name, value) {
       private static final long serialVersionUID = 1L;
     };
-  }
-
-  @Override
-  VarCharVector newVector(BufferAllocator allocator) {
-    return new VarCharVector(name(), allocator);
   }
 
   @Override

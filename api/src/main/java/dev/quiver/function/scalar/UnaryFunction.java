@@ -4,11 +4,11 @@ import dev.quiver.function.ScalarFunction;
 import dev.quiver.function.arrow.Validity;
 import java.util.List;
 import java.util.Objects;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.Types.MinorType;
+import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
  * What the scalar functions of the short path ({@link DoubleFunction}, {@link LongFunction},
@@ -28,11 +28,13 @@ public abstract class UnaryFunction<V extends FieldVector> implements ScalarFunc
 
   private final String name;
   private final String type;
+  private final MinorType vectorType;
   private final ColumnOp<V, V> column;
 
-  UnaryFunction(String name, String type, ColumnOp<V, V> column) {
+  UnaryFunction(String name, String type, MinorType vectorType, ColumnOp<V, V> column) {
     this.name = Objects.requireNonNull(name, "name");
     this.type = type;
+    this.vectorType = vectorType;
     this.column = column;
   }
 
@@ -78,62 +80,21 @@ public abstract class UnaryFunction<V extends FieldVector> implements ScalarFunc
   }
 
   /** An empty result vector named after the function. */
-  abstract V newVector(BufferAllocator allocator);
-
-  /**
-   * A result vector with room for {@code rows} values: for fixed-width types, the argument's
-   * vector class (any other argument is a {@link ClassCastException}, as a cast would be).
-   */
-  V allocate(V in, int rows, BufferAllocator allocator) {
-    V out = newVector(allocator);
-    if (out.getClass() != in.getClass()) {
-      out.close();
-      throw new ClassCastException(
-          "cannot cast " + in.getClass().getName() + " to " + out.getClass().getName());
-    }
-    ((BaseFixedWidthVector) out).allocateNew(rows);
-    return out;
+  @SuppressWarnings("unchecked")
+  final V newVector(BufferAllocator allocator) {
+    FieldType field = FieldType.nullable(vectorType.getType());
+    return (V) vectorType.getNewVector(name(), field, allocator, null);
   }
+
+  /** A result vector with room for {@code rows} values like those of {@code in}. */
+  abstract V allocate(V in, int rows, BufferAllocator allocator);
 
   /**
    * Whether the result starts with the argument's validity: fixed-width results do, so that a
    * value written without its setter counts as set; variable-width ones set it value by value.
    */
-  boolean copiesValidityFirst() {
-    return true;
-  }
+  abstract boolean copiesValidityFirst();
 
-  /**
-   * Applies the value lambda to every non-null row: for fixed-width types, 64 rows at a time, a
-   * run of non-null rows at a time through {@link #run}, whose tight loop each subclass keeps
-   * for its own type so that the JIT sees one accessor and one lambda class there.
-   */
-  void values(V in, V out, int rows) throws Exception {
-    ArrowBuf src = in.getDataBuffer();
-    ArrowBuf dst = out.getDataBuffer();
-    if (in.getNullCount() == 0) {
-      run(src, dst, 0, rows);
-      return;
-    }
-    ArrowBuf validity = in.getValidityBuffer();
-    for (int base = 0; base < rows; base += 64) {
-      int end = Math.min(rows, base + 64);
-      long valid = Validity.word(validity, base);
-      while (valid != 0) {
-        int first = Long.numberOfTrailingZeros(valid);
-        int length = Long.numberOfTrailingZeros(~(valid >>> first));
-        int from = base + first;
-        if (from >= end) {
-          break;
-        }
-        run(src, dst, from, Math.min(end, from + length));
-        valid = first + length == 64 ? 0 : valid & (-1L << (first + length));
-      }
-    }
-  }
-
-  /** Sets rows {@code from} to {@code to - 1} of {@code dst} from those of {@code src}. */
-  void run(ArrowBuf src, ArrowBuf dst, int from, int to) throws Exception {
-    throw new UnsupportedOperationException(name + " has no fixed-width value loop");
-  }
+  /** Sets the first {@code rows} values of {@code out} with the value lambda. */
+  abstract void values(V in, V out, int rows) throws Exception;
 }

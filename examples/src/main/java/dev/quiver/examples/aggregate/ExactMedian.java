@@ -1,8 +1,7 @@
 package dev.quiver.examples.aggregate;
 
-import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -22,7 +21,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p>The state grows by 8 bytes per value and reports it through {@link #stateSize}; a group must
  * fit in an executor's memory.
  */
-public final class ExactMedian implements AggregateFunction<ExactMedian.Values> {
+public final class ExactMedian extends AbstractAggregateFunction<ExactMedian.Values> {
   private static final long serialVersionUID = 1L;
 
   /** The non-null values of one group. */
@@ -38,25 +37,15 @@ public final class ExactMedian implements AggregateFunction<ExactMedian.Values> 
     }
   }
 
-  @Override
-  public String name() {
-    return "exact_median";
+  /** {@code exact_median(value double)} returns double. */
+  public ExactMedian() {
+    super("exact_median", "double", "double");
   }
 
   @Override
   public String description() {
     return "The exact median of the non-null values.\n"
         + "SELECT store, exact_median(basket_value) FROM sales GROUP BY store";
-  }
-
-  @Override
-  public String resultType() {
-    return "double";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("double");
   }
 
   @Override

@@ -1,9 +1,9 @@
 package dev.quiver.examples.aggregate;
 
 import dev.quiver.function.InvalidCallException;
-import dev.quiver.function.aggregate.AggregateFunction;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
+import dev.quiver.function.aggregate.MergeableAggregateFunction;
+import java.io.Serializable;
 import java.util.List;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -27,40 +27,50 @@ import org.apache.datasketches.memory.Memory;
  * <p>{@code fraction} must be a constant between 0 and 1. The library ships with Spark 4.1 and
  * later (datasketches-java 6.2 on datasketches-memory 3.0), which runs on Java 17 without extra
  * JVM flags as long as sketches live on the heap, as they do here.
+ *
+ * <p>The states cross the shuffle through the standard state codec: a {@link Sketch} is
+ * {@link Serializable} as the sketch's own compact bytes and the fraction, so the function
+ * writes no {@code serialize} or {@code deserialize}.
  */
-public final class KllPercentile implements AggregateFunction<KllPercentile.Sketch> {
+public final class KllPercentile extends AbstractAggregateFunction<KllPercentile.Sketch>
+    implements MergeableAggregateFunction<KllPercentile.Sketch> {
   private static final long serialVersionUID = 1L;
   static final int K = 200;
 
   /** The state of one group: its sketch, and the fraction asked for. */
-  public static final class Sketch {
-    final KllDoublesSketch sketch;
+  public static final class Sketch implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final transient KllDoublesSketch sketch;
     double fraction = Double.NaN;
 
     Sketch(KllDoublesSketch sketch) {
       this.sketch = sketch;
     }
+
+    /** Serialized as {@link Serialized}: the sketch is not Serializable, its bytes are. */
+    private Object writeReplace() {
+      return new Serialized(fraction, sketch.toByteArray());
+    }
   }
 
-  @Override
-  public String name() {
-    return "kll_percentile";
+  /** A {@link Sketch} in the shuffle: the fraction and the sketch's own serialized form. */
+  private record Serialized(double fraction, byte[] sketch) implements Serializable {
+    private Object readResolve() {
+      Sketch state = new Sketch(KllDoublesSketch.heapify(Memory.wrap(sketch)));
+      state.fraction = fraction;
+      return state;
+    }
+  }
+
+  /** {@code kll_percentile(value double, fraction double)} returns double. */
+  public KllPercentile() {
+    super("kll_percentile", "double", "double", "double");
   }
 
   @Override
   public String description() {
     return "An approximate percentile from a KLL sketch: kll_percentile(value, fraction).\n"
         + "SELECT kll_percentile(latency_ms, 0.99) FROM requests";
-  }
-
-  @Override
-  public String resultType() {
-    return "double";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("double", "double");
   }
 
   /** One fraction per call: a column of fractions would have every group use its first one. */
@@ -111,20 +121,6 @@ public final class KllPercentile implements AggregateFunction<KllPercentile.Sket
       return null;
     }
     return state.sketch.getQuantile(state.fraction);
-  }
-
-  @Override
-  public byte[] serialize(Sketch state) {
-    byte[] sketch = state.sketch.toByteArray();
-    return ByteBuffer.allocate(8 + sketch.length).putDouble(state.fraction).put(sketch).array();
-  }
-
-  @Override
-  public Sketch deserialize(byte[] bytes) {
-    Sketch state = new Sketch(KllDoublesSketch.heapify(
-        Memory.wrap(Arrays.copyOfRange(bytes, 8, bytes.length))));
-    state.fraction = ByteBuffer.wrap(bytes).getDouble();
-    return state;
   }
 
   @Override

@@ -1,11 +1,10 @@
 package dev.quiver.examples.aggregate;
 
-import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
 import dev.quiver.function.aggregate.StateCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -38,7 +37,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * vectorized form too, which keeps the states of all groups in one primitive array and reads and
  * writes the shuffled states as one Arrow column per batch ({@code mergeBatch}, {@code state}).
  */
-public final class SummaryStats implements AggregateFunction<SummaryStats.Stats> {
+public final class SummaryStats extends AbstractAggregateFunction<SummaryStats.Stats> {
   private static final long serialVersionUID = 1L;
 
   /** The state of one group. */
@@ -61,25 +60,16 @@ public final class SummaryStats implements AggregateFunction<SummaryStats.Stats>
     }
   }
 
-  @Override
-  public String name() {
-    return "summary_stats";
+  /** {@code summary_stats(reading double)} returns {@code struct<count, mean, stddev, max>}. */
+  public SummaryStats() {
+    super("summary_stats", "struct<count:bigint,mean:double,stddev:double,max:double>",
+        "double");
   }
 
   @Override
   public String description() {
     return "Count, mean, population standard deviation and maximum of the non-null values.\n"
         + "SELECT device_id, summary_stats(reading).* FROM readings GROUP BY device_id";
-  }
-
-  @Override
-  public String resultType() {
-    return "struct<count:bigint,mean:double,stddev:double,max:double>";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("double");
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * What the three harnesses share: where task instances come from, the settings of their
+ * What the harnesses share: where task instances come from, the settings of their
  * {@link TestContext}, and {@link #task}, which runs one task's lifecycle with its own allocator
  * and checks it for leaks.
  *

@@ -8,7 +8,6 @@ import dev.quiver.function.table.SkipRestOfInputTableException;
 import dev.quiver.function.table.TableFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -126,9 +125,8 @@ public final class TableHarness extends Harness<TableFunction, TableHarness> {
       order = analyzed.orderByExpressions();
     }
     List<List<List<?>>> groups = groups(keys, order);
-    CheckingEmitter out = new CheckingEmitter(name(), result);
     return task((function, allocator) -> {
-      out.useAllocator(allocator);
+      CheckingEmitter out = new CheckingEmitter(name(), result, allocator);
       for (List<List<?>> group : groups) {
         function.startGroup();
         try {
@@ -183,59 +181,11 @@ public final class TableHarness extends Harness<TableFunction, TableHarness> {
 
   /** The rows grouped by {@code keys}, in order of first appearance, each group sorted. */
   private List<List<List<?>>> groups(List<String> keys, List<String> order) {
-    Map<List<Object>, List<List<?>>> groups = new LinkedHashMap<>();
-    if (table == null) {
-      groups.put(List.of(), new ArrayList<>());
-    }
-    int[] keyColumns = keys.stream().mapToInt(this::column).toArray();
-    for (List<?> row : rows) {
-      List<Object> key = new ArrayList<>();
-      for (int c : keyColumns) {
-        key.add(row.get(c));
-      }
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
-    }
+    Map<List<Object>, List<List<?>>> groups = Groups.byKey(table, rows, keys, order);
     if (groups.isEmpty()) {
-      groups.put(List.of(), new ArrayList<>());
+      // No rows, or no TABLE argument at all: the call still runs once.
+      return List.of(new ArrayList<>());
     }
-    Comparator<List<?>> comparator = comparator(order);
-    List<List<List<?>>> out = new ArrayList<>();
-    for (List<List<?>> group : groups.values()) {
-      if (comparator != null) {
-        group.sort(comparator);
-      }
-      out.add(group);
-    }
-    return out;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Comparator<List<?>> comparator(List<String> order) {
-    Comparator<List<?>> comparator = null;
-    for (String sort : order) {
-      String[] words = sort.strip().split("\\s+");
-      int c = column(words[0]);
-      boolean descending = words.length > 1 && words[1].equalsIgnoreCase("desc");
-      Comparator<List<?>> next = Comparator.comparing((List<?> row) -> (Comparable) row.get(c),
-          Comparator.nullsFirst(Comparator.<Comparable>naturalOrder()));
-      next = descending ? next.reversed() : next;
-      comparator = comparator == null ? next : comparator.thenComparing(next);
-    }
-    return comparator;
-  }
-
-  private int column(String name) {
-    if (table == null) {
-      throw new IllegalStateException("partitionBy and orderBy need a table(...)");
-    }
-    String wanted = name.strip().replace("`", "").toLowerCase(Locale.ROOT);
-    List<Field> fields = table.getFields();
-    for (int c = 0; c < fields.size(); c++) {
-      if (fields.get(c).getName().toLowerCase(Locale.ROOT).equals(wanted)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException("the harness partitions and orders by columns of the "
-        + "table only; '" + name + "' is none of " + table);
+    return new ArrayList<>(groups.values());
   }
 }

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.function.aggregate.AggregateFunction;
+import dev.quiver.function.aggregate.AbstractAggregateFunction;
 import dev.quiver.function.aggregate.GroupsAccumulator;
+import dev.quiver.function.aggregate.MergeableAggregateFunction;
 import dev.quiver.function.arrow.InvalidResultException;
-import java.nio.ByteBuffer;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,67 +22,54 @@ import org.junit.jupiter.api.Test;
 /** Both phases of a mergeable aggregate, the accumulator cross-check, and finish's checks. */
 class AggregateHarnessTest {
 
-  /** The sum of non-null values; state = {sum, count}. */
-  static class LongSum implements AggregateFunction<long[]> {
-    @Override
-    public String name() {
-      return "long_sum";
+  /**
+   * The sum of non-null values, null over none. Its state is a Serializable object, so the
+   * harness's shuffle goes through the standard codec's Java serialization.
+   */
+  static class LongSum extends AbstractAggregateFunction<LongSum.Total>
+      implements MergeableAggregateFunction<LongSum.Total> {
+    /** What one group has summed, and whether it saw any value. */
+    static final class Total implements Serializable {
+      private static final long serialVersionUID = 1L;
+      long sum;
+      boolean seen;
+    }
+
+    LongSum() {
+      super("long_sum", "bigint", "bigint");
     }
 
     @Override
-    public String resultType() {
-      return "bigint";
+    public Total createState() {
+      return new Total();
     }
 
     @Override
-    public List<String> argumentTypes() {
-      return List.of("bigint");
-    }
-
-    @Override
-    public long[] createState() {
-      return new long[2];
-    }
-
-    @Override
-    public void update(long[] state, VectorSchemaRoot args) {
+    public void update(Total state, VectorSchemaRoot args) {
       BigIntVector values = (BigIntVector) args.getVector(0);
+      state.seen |= values.getNullCount() < args.getRowCount();
       for (int i = 0; i < args.getRowCount(); i++) {
-        if (!values.isNull(i)) {
-          state[0] += values.get(i);
-          state[1]++;
-        }
+        state.sum += values.isNull(i) ? 0 : values.get(i);
       }
     }
 
     @Override
-    public long[] merge(long[] state, long[] other) {
-      state[0] += other[0];
-      state[1] += other[1];
+    public Total merge(Total state, Total other) {
+      state.sum += other.sum;
+      state.seen |= other.seen;
       return state;
     }
 
     @Override
-    public Object finish(long[] state) {
-      return state[1] == 0 ? null : state[0];
-    }
-
-    @Override
-    public byte[] serialize(long[] state) {
-      return ByteBuffer.allocate(16).putLong(state[0]).putLong(state[1]).array();
-    }
-
-    @Override
-    public long[] deserialize(byte[] bytes) {
-      ByteBuffer in = ByteBuffer.wrap(bytes);
-      return new long[] {in.getLong(), in.getLong()};
+    public Object finish(Total state) {
+      return state.seen ? state.sum : null;
     }
   }
 
   /** The same sum with a GroupsAccumulator that forgets counts: null never comes out. */
   static final class WrongAccumulator extends LongSum {
     @Override
-    public GroupsAccumulator<long[]> createGroupsAccumulator() {
+    public GroupsAccumulator<Total> createGroupsAccumulator() {
       return new GroupsAccumulator<>() {
         private final long[] sums = new long[16];
 
@@ -94,13 +82,16 @@ class AggregateHarnessTest {
         }
 
         @Override
-        public void merge(int groupId, long[] state) {
-          sums[groupId] += state[0];
+        public void merge(int groupId, Total state) {
+          sums[groupId] += state.sum;
         }
 
         @Override
-        public long[] state(int groupId) {
-          return new long[] {sums[groupId], 1};
+        public Total state(int groupId) {
+          Total state = new Total();
+          state.sum = sums[groupId];
+          state.seen = true;
+          return state;
         }
 
         @Override
@@ -125,8 +116,8 @@ class AggregateHarnessTest {
   /** Returns an Integer where bigint needs a Long. */
   static final class IntegerResult extends LongSum {
     @Override
-    public Object finish(long[] state) {
-      return (int) state[0];
+    public Object finish(Total state) {
+      return (int) state.sum;
     }
   }
 
