@@ -23,9 +23,6 @@ public abstract class QuiverBinaryExecNode extends SparkPlan
     this.right = right;
   }
 
-  /** A copy of this operator over other children. */
-  protected abstract SparkPlan withNewChildren(SparkPlan newLeft, SparkPlan newRight);
-
   @Override
   public scala.collection.immutable.Map<String, SQLMetric> metrics() {
     if (metrics == null) {
@@ -51,12 +48,12 @@ public abstract class QuiverBinaryExecNode extends SparkPlan
 
   @Override
   public SparkPlan withNewChildrenInternal(SparkPlan newLeft, SparkPlan newRight) {
-    return withNewChildren(newLeft, newRight);
+    return makeCopy(CaseClass.argsWithChildren(this, newLeft, newRight));
   }
 
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return withNewChildren(newChildren.apply(0), newChildren.apply(1));
+    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
   }
 
   @Override

@@ -22,8 +22,13 @@ public abstract class QuiverExecNode extends SparkPlan implements UnaryExecNode,
     this.child = child;
   }
 
-  /** A copy of this operator over another child. */
-  protected abstract SparkPlan withNewChild(SparkPlan newChild);
+  /**
+   * A copy of this operator over another child, through its constructor (see {@link CaseClass});
+   * a subclass overrides this only to carry over state the constructor does not take.
+   */
+  protected SparkPlan withNewChild(SparkPlan newChild) {
+    return makeCopy(CaseClass.argsWithChildren(this, newChild));
+  }
 
   /**
    * The operator's metrics by key; called once on the driver. Use {@link #countMetric},

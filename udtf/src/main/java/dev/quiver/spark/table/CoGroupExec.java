@@ -57,12 +57,6 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChildren(SparkPlan newLeft, SparkPlan newRight) {
-    return new CoGroupExec(function, leftKeys, rightKeys, leftOrder, rightOrder,
-        resultAttributes, newLeft, newRight);
-  }
-
-  @Override
   public Seq<Attribute> output() {
     return resultAttributes;
   }

@@ -58,12 +58,6 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new LateralTableFunctionExec(generator, requiredChildOutput, outer, generatorOutput,
-        newChild);
-  }
-
-  @Override
   protected Map<String, SQLMetric> createMetrics() {
     return standardMetrics();
   }

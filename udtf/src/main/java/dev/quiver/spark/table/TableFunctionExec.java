@@ -77,12 +77,6 @@ public final class TableFunctionExec extends QuiverExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new TableFunctionExec(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, tableColumns, newChild);
-  }
-
-  @Override
   protected Map<String, SQLMetric> createMetrics() {
     return standardMetrics(true);
   }
