@@ -67,6 +67,9 @@ public interface CaseClass extends scala.Product {
       if (e.getCause() instanceof RuntimeException failure) {
         throw failure;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new IllegalStateException("Cannot build " + twin.getName(), e.getCause());
     } catch (ReflectiveOperationException | IllegalArgumentException e) {
       throw new IllegalStateException("Cannot build " + twin.getName() + " from the arguments of "

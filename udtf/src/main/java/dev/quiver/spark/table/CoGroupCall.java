@@ -61,8 +61,8 @@ public final class CoGroupCall extends QuiverBinaryNode implements MultiInstance
 
   @Override
   public String simpleString(int maxFields) {
-    return "QuiverCoGroupedMap " + function.name() + " " + Scala.list(leftKeys) + ", "
-        + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
+    return "QuiverCoGroupedMap " + CoGroupExec.describe(function, leftKeys, rightKeys,
+        resultAttributes);
   }
 
   @Override

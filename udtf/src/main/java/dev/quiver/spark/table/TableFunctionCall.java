@@ -93,6 +93,6 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
   @Override
   public String simpleString(int maxFields) {
     return "QuiverTableFunction " + TableFunctionExec.describe(function, arguments,
-        argumentNames, partitionBy, orderBy, singlePartition) + ", " + Scala.list(resultAttributes);
+        argumentNames, partitionBy, orderBy, singlePartition, resultAttributes);
   }
 }
