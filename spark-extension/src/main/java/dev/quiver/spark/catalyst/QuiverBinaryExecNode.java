@@ -1,6 +1,7 @@
 package dev.quiver.spark.catalyst;
 
 import dev.quiver.spark.execution.OperatorMetrics;
+import java.util.Map;
 import org.apache.spark.sql.execution.BinaryExecNode;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
@@ -9,29 +10,21 @@ import scala.collection.immutable.Seq;
 
 /**
  * Base for Quiver's physical operators with two children, written in Java: the physical twin of
- * {@link QuiverBinaryNode}, with the same constructor contract, and the standard metrics of
- * {@link OperatorMetrics} with the number of groups.
+ * {@link QuiverBinaryNode}, with the same constructor contract, and by default the standard
+ * metrics of {@link OperatorMetrics} with the number of groups.
  */
-public abstract class QuiverBinaryExecNode extends SparkPlan
-    implements BinaryExecNode, CaseClass {
+public abstract class QuiverBinaryExecNode extends QuiverSparkPlan implements BinaryExecNode {
   private final SparkPlan left;
   private final SparkPlan right;
-  private transient scala.collection.immutable.Map<String, SQLMetric> metrics;
 
   protected QuiverBinaryExecNode(SparkPlan left, SparkPlan right) {
     this.left = left;
     this.right = right;
   }
 
-  /** A copy of this operator over other children. */
-  protected abstract SparkPlan withNewChildren(SparkPlan newLeft, SparkPlan newRight);
-
   @Override
-  public scala.collection.immutable.Map<String, SQLMetric> metrics() {
-    if (metrics == null) {
-      metrics = Scala.map(OperatorMetrics.declare(sparkContext(), true));
-    }
-    return metrics;
+  protected Map<String, SQLMetric> createMetrics() {
+    return standardMetrics(true);
   }
 
   @Override
@@ -51,16 +44,11 @@ public abstract class QuiverBinaryExecNode extends SparkPlan
 
   @Override
   public SparkPlan withNewChildrenInternal(SparkPlan newLeft, SparkPlan newRight) {
-    return withNewChildren(newLeft, newRight);
+    return makeCopy(CaseClass.argsWithChildren(this, newLeft, newRight));
   }
 
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return withNewChildren(newChildren.apply(0), newChildren.apply(1));
-  }
-
-  @Override
-  public boolean equals(Object that) {
-    return CaseClass.equal(this, that);
+    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
   }
 }

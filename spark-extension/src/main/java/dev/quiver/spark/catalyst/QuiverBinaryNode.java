@@ -8,7 +8,7 @@ import scala.collection.immutable.Seq;
 /**
  * Base for Quiver's logical operators with two children, written in Java: the two-child
  * counterpart of {@link QuiverLogicalNode}, providing what a Java class that mixes in
- * {@link BinaryNode} must, from {@link #withNewChildren}. Subclasses follow the constructor
+ * {@link BinaryNode} must, copying through the constructor. Subclasses follow the constructor
  * contract of {@link CaseClass}.
  */
 public abstract class QuiverBinaryNode extends LogicalPlan
@@ -20,9 +20,6 @@ public abstract class QuiverBinaryNode extends LogicalPlan
     this.left = left;
     this.right = right;
   }
-
-  /** A copy of this node over other children. */
-  protected abstract LogicalPlan withNewChildren(LogicalPlan newLeft, LogicalPlan newRight);
 
   @Override
   public LogicalPlan left() {
@@ -41,12 +38,12 @@ public abstract class QuiverBinaryNode extends LogicalPlan
 
   @Override
   public LogicalPlan withNewChildrenInternal(LogicalPlan newLeft, LogicalPlan newRight) {
-    return withNewChildren(newLeft, newRight);
+    return makeCopy(CaseClass.argsWithChildren(this, newLeft, newRight));
   }
 
   @Override
   public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return withNewChildren(newChildren.apply(0), newChildren.apply(1));
+    return withNewChildrenInternal(newChildren.apply(0), newChildren.apply(1));
   }
 
   @Override

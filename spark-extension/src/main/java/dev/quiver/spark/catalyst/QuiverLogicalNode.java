@@ -8,7 +8,7 @@ import scala.collection.immutable.Seq;
 /**
  * Base for Quiver's logical operators with one child, written in Java. A Java class that mixes
  * in {@link UnaryNode} must provide {@code children} and {@code withNewChildrenInternal} itself;
- * this does, from {@link #withNewChild}. Subclasses follow the constructor contract of
+ * this does, through {@link #withNewChild}. Subclasses follow the constructor contract of
  * {@link CaseClass}.
  */
 public abstract class QuiverLogicalNode extends LogicalPlan
@@ -19,8 +19,13 @@ public abstract class QuiverLogicalNode extends LogicalPlan
     this.child = child;
   }
 
-  /** A copy of this node over another child. */
-  protected abstract LogicalPlan withNewChild(LogicalPlan newChild);
+  /**
+   * A copy of this node over another child, through its constructor (see {@link CaseClass});
+   * a subclass overrides this only to carry over state the constructor does not take.
+   */
+  protected LogicalPlan withNewChild(LogicalPlan newChild) {
+    return makeCopy(CaseClass.argsWithChildren(this, newChild));
+  }
 
   @Override
   public LogicalPlan child() {

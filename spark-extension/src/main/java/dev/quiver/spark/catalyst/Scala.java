@@ -2,6 +2,10 @@ package dev.quiver.spark.catalyst;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -24,15 +28,31 @@ public final class Scala {
 
   /** The attributes that the given expressions reference. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static org.apache.spark.sql.catalyst.expressions.AttributeSet attributeSet(
-      scala.collection.Iterable<?> expressions) {
-    return org.apache.spark.sql.catalyst.expressions.AttributeSet.apply(
-        (scala.collection.Iterable) expressions);
+  public static AttributeSet attributeSet(scala.collection.Iterable<?> expressions) {
+    return AttributeSet.apply((scala.collection.Iterable) expressions);
+  }
+
+  /** The attributes that the expressions of all the given sequences reference. */
+  @SafeVarargs
+  public static AttributeSet attributeSet(scala.collection.Seq<? extends Expression>... groups) {
+    List<Object> all = new ArrayList<>();
+    for (scala.collection.Seq<?> group : groups) {
+      all.addAll(list(group));
+    }
+    return attributeSet(seq(all));
+  }
+
+  /** Copies of {@code attributes} with new expression ids, for {@code newInstance}. */
+  public static Seq<Attribute> withNewExprIds(scala.collection.Seq<Attribute> attributes) {
+    List<Attribute> fresh = new ArrayList<>();
+    for (Attribute a : list(attributes)) {
+      fresh.add(a.withExprId(NamedExpression.newExprId()));
+    }
+    return seq(fresh);
   }
 
   /** The position of {@code a} among {@code columns} by expression id; -1 if absent. */
-  public static int ordinalOf(List<org.apache.spark.sql.catalyst.expressions.Attribute> columns,
-      org.apache.spark.sql.catalyst.expressions.Attribute a) {
+  public static int ordinalOf(List<Attribute> columns, Attribute a) {
     for (int i = 0; i < columns.size(); i++) {
       if (columns.get(i).exprId().equals(a.exprId())) {
         return i;

@@ -129,27 +129,8 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
     }
   }
 
-  private static final class Context implements FunctionContext {
-    private final String name;
-    private final BufferAllocator allocator;
-    private final TaskContext task;
-
-    Context(String name, BufferAllocator allocator, TaskContext task) {
-      this.name = name;
-      this.allocator = allocator;
-      this.task = task;
-    }
-
-    @Override
-    public String functionName() {
-      return name;
-    }
-
-    @Override
-    public BufferAllocator allocator() {
-      return allocator;
-    }
-
+  private record Context(String functionName, BufferAllocator allocator, TaskContext task)
+      implements FunctionContext {
     @Override
     public int partitionId() {
       return task.partitionId();
@@ -173,8 +154,9 @@ public final class TaskFunction<F extends QuiverFunction> implements AutoCloseab
 
     @Override
     public String secret(String secretName) {
-      String value = System.getenv(SecretSettings.environmentVariable(name, secretName));
-      return value != null ? value : conf(SecretSettings.key(name, secretName), null);
+      String value = System.getenv(SecretSettings.environmentVariable(functionName,
+          secretName));
+      return value != null ? value : conf(SecretSettings.key(functionName, secretName), null);
     }
   }
 }

@@ -103,10 +103,23 @@ public final class TaskScope implements AutoCloseable {
       return;
     }
     closed = true;
+    RuntimeException failure = closeAll(resources);
+    resources.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Closes every one of {@code resources}, in their order, whatever the others throw; returns
+   * the first failure, with the later ones suppressed in it, or null. For owners of several
+   * resources that must all be released.
+   */
+  public static RuntimeException closeAll(Iterable<? extends AutoCloseable> resources) {
     RuntimeException failure = null;
-    while (!resources.isEmpty()) {
+    for (AutoCloseable resource : resources) {
       try {
-        resources.pop().close();
+        resource.close();
       } catch (Exception e) {
         RuntimeException unchecked = e instanceof RuntimeException r ? r
             : new IllegalStateException(e);
@@ -117,9 +130,7 @@ public final class TaskScope implements AutoCloseable {
         }
       }
     }
-    if (failure != null) {
-      throw failure;
-    }
+    return failure;
   }
 
   private static void closeQuietly(AutoCloseable resource) {

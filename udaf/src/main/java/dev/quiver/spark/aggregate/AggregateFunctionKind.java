@@ -1,21 +1,16 @@
 package dev.quiver.spark.aggregate;
 
-import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.aggregate.AggregateFunction;
 import dev.quiver.function.aggregate.MergeableAggregateFunction;
 import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.catalog.FunctionHandle;
-import dev.quiver.spark.catalog.FunctionKind;
-import dev.quiver.spark.catalyst.ArgumentTypes;
-import dev.quiver.spark.catalyst.NamedArguments;
-import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.scalar.ScalarFunctionKind;
+import dev.quiver.spark.catalog.AbstractFunctionKind;
+import dev.quiver.spark.catalyst.CallDeclaration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.types.AbstractDataType;
-import org.apache.spark.sql.types.DataType;
 import scala.Function1;
 import scala.collection.immutable.Seq;
 
@@ -24,21 +19,15 @@ import scala.collection.immutable.Seq;
  * operators run as they are, and which {@link AggregateStrategy} plans onto Quiver's vectorized
  * operators where it can.
  */
-public final class AggregateFunctionKind implements FunctionKind {
+public final class AggregateFunctionKind extends AbstractFunctionKind {
+
+  public AggregateFunctionKind() {
+    super(AggregateFunction.class, "aggregate");
+  }
 
   @Override
   public void checkSettings() {
     AggregateConf.maxGroups();
-  }
-
-  @Override
-  public Class<? extends QuiverFunction> api() {
-    return AggregateFunction.class;
-  }
-
-  @Override
-  public String label() {
-    return "aggregate";
   }
 
   @Override
@@ -50,40 +39,30 @@ public final class AggregateFunctionKind implements FunctionKind {
   @Override
   public String signature(FunctionHandle handle) {
     AggregateFunction<?> function = (AggregateFunction<?>) handle.prototype();
-    DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
-        function.resultType());
-    checkMergeable(handle.name(), function);
-    List<DataType> arguments = ScalarFunctionKind.parseTypes(handle.name(),
-        function.argumentTypes());
-    String args = arguments == null ? "..."
-        : String.join(", ", arguments.stream().map(DataType::simpleString).toList());
-    return handle.name() + "(" + args + ") returns " + result.simpleString()
-        + (function.isMergeable() ? "" : " (single-phase: cannot merge partial states)")
-        + (function.isDeterministic() ? "" : " (non-deterministic)");
+    CallDeclaration declared = declaration(handle.name(), function);
+    return declared.signature(
+        (function.isMergeable() ? "" : " (single-phase: cannot merge partial states)")
+        + (function.isDeterministic() ? "" : " (non-deterministic)"));
   }
 
   @Override
   public Function1<Seq<Expression>, Expression> expressionBuilder(FunctionHandle handle) {
     AggregateFunction<?> function = (AggregateFunction<?>) handle.prototype();
-    DataType result = ScalarFunctionKind.parseType(handle.name(), "result type",
-        function.resultType());
-    checkMergeable(handle.name(), function);
-    List<DataType> declared = ScalarFunctionKind.parseTypes(handle.name(),
-        function.argumentTypes());
+    CallDeclaration declared = declaration(handle.name(), function);
     boolean nullable = function.resultNullable();
     boolean deterministic = function.isDeterministic();
     boolean mergeable = function.isMergeable();
-    NamedArguments.validate(handle.name(), function, declared);
-    List<String> parameters = List.copyOf(function.parameterNames());
-    int required = function.requiredParameters();
-    return call -> {
-      Seq<Expression> args = Scala.seq(NamedArguments.bind(handle.name(), parameters, required,
-          declared, Scala.list(call)));
-      ArgumentTypes.checkCount(handle.name(), declared, args.size());
-      List<AbstractDataType> inputTypes = declared == null ? List.of() : new ArrayList<>(declared);
-      return new AggregateCall(handle, result, nullable, deterministic, mergeable, args,
-          Scala.seq(inputTypes), 0, 0);
-    };
+    Function<Seq<Expression>, Seq<Expression>> arguments = declared.binder(function);
+    return call -> new AggregateCall(handle, declared.resultType(), nullable, deterministic,
+        mergeable, arguments.apply(call), declared.inputTypes(), 0, 0);
+  }
+
+  /** The declared types, and whether a mergeable function implements merging. */
+  private static CallDeclaration declaration(String name, AggregateFunction<?> function) {
+    CallDeclaration declared = CallDeclaration.parse(name, function.resultType(),
+        function.argumentTypes());
+    checkMergeable(name, function);
+    return declared;
   }
 
   /**

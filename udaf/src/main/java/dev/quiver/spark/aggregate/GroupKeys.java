@@ -32,7 +32,20 @@ abstract class GroupKeys implements AutoCloseable {
         : new MapGroupKeys(grouping, input, template, maxGroups, memoryManager);
   }
 
-  abstract int numGroups();
+  /** The most groups the table takes: a new key beyond them gets no group. */
+  final int maxGroups;
+  /** The value row of the group last looked up or iterated, repointed by each. */
+  final UnsafeRow value;
+  int numGroups;
+
+  GroupKeys(int maxGroups, UnsafeRow value) {
+    this.maxGroups = maxGroups;
+    this.value = value;
+  }
+
+  final int numGroups() {
+    return numGroups;
+  }
 
   abstract boolean hasKeys();
 
@@ -40,7 +53,9 @@ abstract class GroupKeys implements AutoCloseable {
   abstract boolean isFull();
 
   /** The value row of the group last looked up or iterated. */
-  abstract UnsafeRow value();
+  final UnsafeRow value() {
+    return value;
+  }
 
   /**
    * The group of {@code row}'s key, adding it if {@code mayAddGroup}; -1 when the key is new and

@@ -3,8 +3,10 @@ package dev.quiver.spark.aggregate;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.execution.TaskScope;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
@@ -379,14 +381,7 @@ final class GroupTable implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException failure = null;
-    for (AggregateSlot slot : slots) {
-      try {
-        slot.close();
-      } catch (RuntimeException e) {
-        failure = failure == null ? e : failure;
-      }
-    }
+    RuntimeException failure = TaskScope.closeAll(Arrays.asList(slots));
     keys.close();
     memory.release();
     if (failure != null) {

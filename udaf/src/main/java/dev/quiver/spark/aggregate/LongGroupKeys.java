@@ -23,22 +23,19 @@ final class LongGroupKeys extends GroupKeys {
 
   private final int ordinal;
   private final DataType type;
-  private final int maxGroups;
   /** Probe table: the key of each slot, and its group + 1 (0 for an empty slot). */
   private long[] slotKeys;
   private int[] slotGroups;
   /** The key of each group, in id order, for the output. */
   private long[] groupKeys;
   private int nullGroup;
-  private int numGroups;
   private final UnsafeRow key = new UnsafeRow(1);
-  private final UnsafeRow value = new UnsafeRow(1);
   private int readGroup;
 
   private LongGroupKeys(int ordinal, DataType type, int maxGroups) {
+    super(maxGroups, new UnsafeRow(1));
     this.ordinal = ordinal;
     this.type = type;
-    this.maxGroups = maxGroups;
     key.pointTo(new byte[16], 16);
     value.pointTo(new byte[16], 16);
     clear();
@@ -67,11 +64,6 @@ final class LongGroupKeys extends GroupKeys {
   }
 
   @Override
-  int numGroups() {
-    return numGroups;
-  }
-
-  @Override
   boolean hasKeys() {
     return true;
   }
@@ -79,11 +71,6 @@ final class LongGroupKeys extends GroupKeys {
   @Override
   boolean isFull() {
     return false;
-  }
-
-  @Override
-  UnsafeRow value() {
-    return value;
   }
 
   @Override

@@ -20,12 +20,10 @@ final class MapGroupKeys extends GroupKeys {
   private static final int INITIAL_CAPACITY = 1 << 14;
 
   private final int numKeys;
-  private final int maxGroups;
   private final UnsafeProjection keyProjection;
   private final UnsafeRow emptyKey;
   private final UnsafeRow template;
   private final TaskMemoryManager memoryManager;
-  private final UnsafeRow value;
   private final UnsafeRow singleValue;
   private final UnsafeRow iterationKey;
   /**
@@ -36,7 +34,6 @@ final class MapGroupKeys extends GroupKeys {
   private BytesToBytesMap map;
   private BytesToBytesMap.MapIterator entries;
   private boolean singleRead;
-  private int numGroups;
   private boolean full;
 
   /**
@@ -45,14 +42,13 @@ final class MapGroupKeys extends GroupKeys {
    */
   MapGroupKeys(Seq<NamedExpression> grouping, Seq<Attribute> input, UnsafeRow template,
       int maxGroups, TaskMemoryManager memoryManager) {
+    super(maxGroups, new UnsafeRow(template.numFields()));
     this.numKeys = grouping.size();
-    this.maxGroups = maxGroups;
     this.keyProjection = UnsafeProjection.create(upcast(grouping), input);
     this.emptyKey = UnsafeProjection.create(new DataType[0]).apply(new GenericInternalRow(0))
         .copy();
     this.template = template;
     this.memoryManager = memoryManager;
-    this.value = new UnsafeRow(template.numFields());
     this.iterationKey = new UnsafeRow(numKeys);
     if (numKeys > 0) {
       this.map = newMap();
@@ -69,11 +65,6 @@ final class MapGroupKeys extends GroupKeys {
   }
 
   @Override
-  int numGroups() {
-    return numGroups;
-  }
-
-  @Override
   boolean hasKeys() {
     return numKeys > 0;
   }
@@ -81,11 +72,6 @@ final class MapGroupKeys extends GroupKeys {
   @Override
   boolean isFull() {
     return full;
-  }
-
-  @Override
-  UnsafeRow value() {
-    return value;
   }
 
   @Override

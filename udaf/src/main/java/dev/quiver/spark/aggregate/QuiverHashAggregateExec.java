@@ -41,13 +41,6 @@ public final class QuiverHashAggregateExec extends QuiverAggregateExec {
     return "QuiverHashAggregate";
   }
 
-  @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new QuiverHashAggregateExec(requiredChildDistributionExpressions(), isStreaming(),
-        numShufflePartitions(), groupingExpressions(), aggregateExpressions(),
-        aggregateAttributes(), initialInputBufferOffset(), resultExpressions(), newChild);
-  }
-
   /** Spark's operator with the same fields, which reads and writes the same rows. */
   public ObjectHashAggregateExec toSpark() {
     return new ObjectHashAggregateExec(requiredChildDistributionExpressions(), isStreaming(),

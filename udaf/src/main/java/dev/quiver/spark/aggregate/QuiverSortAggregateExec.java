@@ -53,11 +53,4 @@ public final class QuiverSortAggregateExec extends QuiverAggregateExec {
     }
     return Scala.seq(Scala.seq(order));
   }
-
-  @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new QuiverSortAggregateExec(requiredChildDistributionExpressions(), isStreaming(),
-        numShufflePartitions(), groupingExpressions(), aggregateExpressions(),
-        aggregateAttributes(), initialInputBufferOffset(), resultExpressions(), newChild);
-  }
 }

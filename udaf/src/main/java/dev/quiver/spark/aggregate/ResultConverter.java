@@ -11,18 +11,7 @@ import org.apache.spark.sql.types.DataType;
  * does not fit fails with a message that names the function, the declared type and the class it
  * expected.
  */
-final class ResultConverter implements Serializable {
-  private static final long serialVersionUID = 1L;
-
-  private final String function;
-  private final DataType type;
-  private final boolean nullable;
-
-  ResultConverter(String function, DataType type, boolean nullable) {
-    this.function = function;
-    this.type = type;
-    this.nullable = nullable;
-  }
+record ResultConverter(String function, DataType type, boolean nullable) implements Serializable {
 
   Object toCatalyst(Object value) {
     if (value == null) {

@@ -3,21 +3,18 @@ package dev.quiver.spark.table;
 import dev.quiver.spark.catalyst.QuiverBinaryNode;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.Seq;
 
 /**
  * A {@code CoGroupFunction} over two inputs grouped by keys of the same types: the counterpart of
- * Spark's {@code FlatMapCoGroupsInArrow}; planned as {@link CoGroupExec}. Follows the constructor
- * contract of {@code CaseClass}.
+ * Spark's {@code FlatMapCoGroupsInArrow}; planned as {@link CoGroupExec}, which takes the same
+ * constructor arguments (the contract of {@code CaseClass}).
  */
 public final class CoGroupCall extends QuiverBinaryNode implements MultiInstanceRelation {
   private final FunctionHandle function;
@@ -39,44 +36,10 @@ public final class CoGroupCall extends QuiverBinaryNode implements MultiInstance
     this.resultAttributes = resultAttributes;
   }
 
-  public FunctionHandle function() {
-    return function;
-  }
-
-  public Seq<Expression> leftKeys() {
-    return leftKeys;
-  }
-
-  public Seq<Expression> rightKeys() {
-    return rightKeys;
-  }
-
-  public Seq<SortOrder> leftOrder() {
-    return leftOrder;
-  }
-
-  public Seq<SortOrder> rightOrder() {
-    return rightOrder;
-  }
-
-  public Seq<Attribute> resultAttributes() {
-    return resultAttributes;
-  }
-
-  @Override
-  protected LogicalPlan withNewChildren(LogicalPlan newLeft, LogicalPlan newRight) {
-    return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
-        resultAttributes, newLeft, newRight);
-  }
-
   @Override
   public LogicalPlan newInstance() {
-    List<Attribute> fresh = new ArrayList<>();
-    for (Attribute a : Scala.list(resultAttributes)) {
-      fresh.add(a.withExprId(NamedExpression.newExprId()));
-    }
     return new CoGroupCall(function, leftKeys, rightKeys, leftOrder, rightOrder,
-        Scala.seq(fresh), left(), right());
+        Scala.withNewExprIds(resultAttributes), left(), right());
   }
 
   @Override
@@ -92,19 +55,14 @@ public final class CoGroupCall extends QuiverBinaryNode implements MultiInstance
   /** Both inputs' columns: the function receives them all. */
   @Override
   public AttributeSet references() {
-    List<Expression> used = new ArrayList<>(Scala.list(left().output()));
-    used.addAll(Scala.list(right().output()));
-    used.addAll(Scala.list(leftKeys));
-    used.addAll(Scala.list(rightKeys));
-    used.addAll(Scala.list(leftOrder));
-    used.addAll(Scala.list(rightOrder));
-    return Scala.attributeSet(Scala.seq(used));
+    return Scala.attributeSet(left().output(), right().output(), leftKeys, rightKeys, leftOrder,
+        rightOrder);
   }
 
   @Override
   public String simpleString(int maxFields) {
-    return "QuiverCoGroupedMap " + function.name() + " " + Scala.list(leftKeys) + ", "
-        + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
+    return "QuiverCoGroupedMap " + CoGroupExec.describe(function, leftKeys, rightKeys,
+        resultAttributes);
   }
 
   @Override

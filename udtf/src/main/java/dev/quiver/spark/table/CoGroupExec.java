@@ -6,7 +6,6 @@ import dev.quiver.function.table.CoGroupFunction;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.OperatorMetrics;
 import dev.quiver.spark.execution.PartitionFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ import org.apache.spark.sql.execution.CoGroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.Metadata;
 import scala.Tuple3;
+import scala.Function2;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
-import scala.runtime.AbstractFunction2;
 
 /**
  * Runs a {@link CoGroupFunction} over two inputs clustered and sorted by their keys: the
@@ -57,12 +56,6 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChildren(SparkPlan newLeft, SparkPlan newRight) {
-    return new CoGroupExec(function, leftKeys, rightKeys, leftOrder, rightOrder,
-        resultAttributes, newLeft, newRight);
-  }
-
-  @Override
   public Seq<Attribute> output() {
     return resultAttributes;
   }
@@ -74,8 +67,14 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
 
   @Override
   public String simpleString(int maxFields) {
-    return nodeName() + " " + function.name() + " " + Scala.list(leftKeys) + ", "
-        + Scala.list(rightKeys) + ", " + Scala.list(resultAttributes);
+    return nodeName() + " " + describe(function, leftKeys, rightKeys, resultAttributes);
+  }
+
+  /** The call and its result columns, as EXPLAIN shows both this operator and its call. */
+  static String describe(FunctionHandle function, Seq<Expression> leftKeys,
+      Seq<Expression> rightKeys, Seq<Attribute> resultAttributes) {
+    return function.name() + " " + Scala.list(leftKeys) + ", " + Scala.list(rightKeys) + ", "
+        + Scala.list(resultAttributes);
   }
 
   @Override
@@ -86,16 +85,8 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
 
   @Override
   public Seq<Seq<SortOrder>> requiredChildOrdering() {
-    return Scala.seq(ordering(leftKeys, leftOrder), ordering(rightKeys, rightOrder));
-  }
-
-  private static Seq<SortOrder> ordering(Seq<Expression> keys, Seq<SortOrder> order) {
-    List<SortOrder> out = new ArrayList<>();
-    for (Expression key : Scala.list(keys)) {
-      out.add(TableFunctionExec.ascending(key));
-    }
-    out.addAll(Scala.list(order));
-    return Scala.seq(out);
+    return Scala.seq(TableFunctionExec.ordering(leftKeys, leftOrder),
+        TableFunctionExec.ordering(rightKeys, rightOrder));
   }
 
   @Override
@@ -107,7 +98,7 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
           NamedExpression.newExprId(), Scala.seq()));
     }
     Evaluation evaluation = new Evaluation(StreamedCall.of(function, resultAttributes,
-        new OperatorMetrics(metrics())), leftKeys, rightKeys, left().output(),
+        operatorMetrics()), leftKeys, rightKeys, left().output(),
         right().output(), Scala.seq(keySchema));
     return left().execute().zipPartitions(right().execute(), false, evaluation,
         Scala.classTag(InternalRow.class), Scala.classTag(InternalRow.class));
@@ -120,26 +111,10 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
   }
 
   /** The two-input counterpart of {@link PartitionFunction}. */
-  private static final class Evaluation extends AbstractFunction2<Iterator<InternalRow>,
-      Iterator<InternalRow>, Iterator<InternalRow>> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final StreamedCall call;
-    final Seq<Expression> leftKeys;
-    final Seq<Expression> rightKeys;
-    final Seq<Attribute> leftInput;
-    final Seq<Attribute> rightInput;
-    final Seq<Attribute> keySchema;
-
-    Evaluation(StreamedCall call, Seq<Expression> leftKeys, Seq<Expression> rightKeys,
-        Seq<Attribute> leftInput, Seq<Attribute> rightInput, Seq<Attribute> keySchema) {
-      this.call = call;
-      this.leftKeys = leftKeys;
-      this.rightKeys = rightKeys;
-      this.leftInput = leftInput;
-      this.rightInput = rightInput;
-      this.keySchema = keySchema;
-    }
-
+  private record Evaluation(StreamedCall call, Seq<Expression> leftKeys,
+      Seq<Expression> rightKeys, Seq<Attribute> leftInput, Seq<Attribute> rightInput,
+      Seq<Attribute> keySchema) implements Function2<Iterator<InternalRow>,
+      Iterator<InternalRow>, Iterator<InternalRow>>, Serializable {
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> leftRows,
         Iterator<InternalRow> rightRows) {
@@ -159,13 +134,14 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
 
     Evaluator(Evaluation plan, Iterator<InternalRow> leftRows, Iterator<InternalRow> rightRows,
         TaskContext task) {
-      super(task, plan.call, CoGroupFunction.class, CoGroupFunction::startGroup);
+      super(task, plan.call(), CoGroupFunction.class, CoGroupFunction::startGroup);
       this.groups = new CoGroupedIterator(
-          TableFunctionExec.groupsOf(leftRows, plan.leftKeys, plan.leftInput),
-          TableFunctionExec.groupsOf(rightRows, plan.rightKeys, plan.rightInput), plan.keySchema);
-      String timeZone = plan.call.timeZone();
-      this.leftWriter = inputs.writer(TableFunctionExec.schemaOf(plan.leftInput), timeZone);
-      this.rightWriter = inputs.writer(TableFunctionExec.schemaOf(plan.rightInput), timeZone);
+          TableFunctionExec.groupsOf(leftRows, plan.leftKeys(), plan.leftInput()),
+          TableFunctionExec.groupsOf(rightRows, plan.rightKeys(), plan.rightInput()),
+          plan.keySchema());
+      String timeZone = plan.call().timeZone();
+      this.leftWriter = inputs.writer(TableFunctionExec.schemaOf(plan.leftInput()), timeZone);
+      this.rightWriter = inputs.writer(TableFunctionExec.schemaOf(plan.rightInput()), timeZone);
       emitter.sinkTo(row -> calls.add(row.copy()));
     }
 

@@ -5,7 +5,7 @@ import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.PartitionFunction;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +24,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.DataType;
+import scala.Function1;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 
@@ -58,12 +59,6 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new LateralTableFunctionExec(generator, requiredChildOutput, outer, generatorOutput,
-        newChild);
-  }
-
-  @Override
   protected Map<String, SQLMetric> createMetrics() {
     return standardMetrics();
   }
@@ -92,34 +87,16 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
   @Override
   public RDD<InternalRow> doExecute() {
     Evaluation evaluation = new Evaluation(StreamedCall.of(generator.function(),
-        generatorOutput, operatorMetrics()), generator, requiredChildOutput, outer,
-        child().output(), output());
+        generatorOutput, operatorMetrics()), generator.children(), generator.argumentNames(),
+        requiredChildOutput, outer, child().output(), output());
     return child().execute().mapPartitionsInternal(evaluation, false,
         Scala.classTag(InternalRow.class));
   }
 
-  private static final class Evaluation extends PartitionFunction {
-    private static final long serialVersionUID = 1L;
-    final StreamedCall call;
-    final Seq<Expression> arguments;
-    final Seq<String> argumentNames;
-    final Seq<Attribute> requiredChildOutput;
-    final boolean outer;
-    final Seq<Attribute> input;
-    final Seq<Attribute> output;
-
-    Evaluation(StreamedCall call, TableFunctionGenerator generator,
-        Seq<Attribute> requiredChildOutput, boolean outer, Seq<Attribute> input,
-        Seq<Attribute> output) {
-      this.call = call;
-      this.arguments = generator.children();
-      this.argumentNames = generator.argumentNames();
-      this.requiredChildOutput = requiredChildOutput;
-      this.outer = outer;
-      this.input = input;
-      this.output = output;
-    }
-
+  private record Evaluation(StreamedCall call, Seq<Expression> arguments,
+      Seq<String> argumentNames, Seq<Attribute> requiredChildOutput, boolean outer,
+      Seq<Attribute> input, Seq<Attribute> output) implements Function1<Iterator<InternalRow>,
+      Iterator<InternalRow>>, Serializable {
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
       return new Evaluator(this, rows, TaskContext.get());
@@ -147,26 +124,27 @@ public final class LateralTableFunctionExec extends QuiverExecNode {
     private boolean terminated;
 
     Evaluator(Evaluation plan, Iterator<InternalRow> input, TaskContext task) {
-      super(task, plan.call, TableFunction.class, TableFunction::startGroup);
-      this.outer = plan.outer;
+      super(task, plan.call(), TableFunction.class, TableFunction::startGroup);
+      this.outer = plan.outer();
       this.input = input;
-      this.argumentProjection = UnsafeProjection.create(plan.arguments, plan.input);
+      this.argumentProjection = UnsafeProjection.create(plan.arguments(), plan.input());
       this.leftProjection = UnsafeProjection.create(
-          Scala.seq(new ArrayList<Expression>(Scala.list(plan.requiredChildOutput))), plan.input);
+          Scala.seq(new ArrayList<Expression>(Scala.list(plan.requiredChildOutput()))),
+          plan.input());
       this.outputProjection = UnsafeProjection.create(
-          Scala.seq(new ArrayList<Expression>(Scala.list(plan.output))), plan.output);
+          Scala.seq(new ArrayList<Expression>(Scala.list(plan.output()))), plan.output());
       // Arguments may be non-deterministic (rand()): their state is per partition.
       argumentProjection.initialize(task.partitionId());
       leftProjection.initialize(task.partitionId());
       outputProjection.initialize(task.partitionId());
-      List<Expression> args = Scala.list(plan.arguments);
+      List<Expression> args = Scala.list(plan.arguments());
       this.argumentTypes = new DataType[args.size()];
       for (int i = 0; i < argumentTypes.length; i++) {
         argumentTypes[i] = args.get(i).dataType();
       }
-      this.argumentNames = Scala.list(plan.argumentNames);
-      this.nullResult = new GenericInternalRow(plan.call.resultType().length());
-      this.left = new GenericInternalRow(plan.requiredChildOutput.length());
+      this.argumentNames = Scala.list(plan.argumentNames());
+      this.nullResult = new GenericInternalRow(plan.call().resultType().length());
+      this.left = new GenericInternalRow(plan.requiredChildOutput().length());
       this.oneRow = inputs.add(new VectorSchemaRoot(List.<Field>of(), List.<FieldVector>of(), 1));
       // On the worker, while the task's thread waits: left is the row being evaluated.
       emitter.sinkTo(row -> calls.add(joinWithLeft(row)));

@@ -3,13 +3,10 @@ package dev.quiver.spark.table;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.Scala;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.Seq;
@@ -19,7 +16,8 @@ import scala.collection.immutable.Seq;
  * its output the function's result columns. Partition keys and orderings come from the call
  * (or from the function's {@code analyze}) as written, and are resolved against the child by
  * Spark's generic reference resolution; planned as {@link TableFunctionExec}, which asks
- * {@code EnsureRequirements} for the clustering and order.
+ * {@code EnsureRequirements} for the clustering and order, and which takes the same constructor
+ * arguments.
  *
  * <p>A {@link MultiInstanceRelation}, so that the same call on both sides of a self-join gets
  * distinct output attributes.
@@ -54,38 +52,6 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
     this.resultAttributes = resultAttributes;
   }
 
-  public FunctionHandle function() {
-    return function;
-  }
-
-  public Seq<Expression> arguments() {
-    return arguments;
-  }
-
-  public Seq<String> argumentNames() {
-    return argumentNames;
-  }
-
-  public Seq<Expression> partitionBy() {
-    return partitionBy;
-  }
-
-  public Seq<SortOrder> orderBy() {
-    return orderBy;
-  }
-
-  public boolean singlePartition() {
-    return singlePartition;
-  }
-
-  public Seq<Attribute> resultAttributes() {
-    return resultAttributes;
-  }
-
-  public Seq<Attribute> tableColumns() {
-    return tableColumns;
-  }
-
   @Override
   public Object[] constructorArgs() {
     return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
@@ -93,19 +59,9 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
   }
 
   @Override
-  protected LogicalPlan withNewChild(LogicalPlan newChild) {
-    return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, tableColumns, newChild);
-  }
-
-  @Override
   public LogicalPlan newInstance() {
-    List<Attribute> fresh = new ArrayList<>();
-    for (Attribute a : Scala.list(resultAttributes)) {
-      fresh.add(a.withExprId(NamedExpression.newExprId()));
-    }
     return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, Scala.seq(fresh), tableColumns, child());
+        singlePartition, Scala.withNewExprIds(resultAttributes), tableColumns, child());
   }
 
   /**
@@ -131,16 +87,12 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
   /** Every column of the TABLE argument: the function receives them all, so none may be pruned. */
   @Override
   public AttributeSet references() {
-    List<Expression> used = new ArrayList<>(Scala.list(tableColumns));
-    used.addAll(Scala.list(partitionBy));
-    used.addAll(Scala.list(orderBy));
-    used.addAll(Scala.list(arguments));
-    return Scala.attributeSet(Scala.seq(used));
+    return Scala.attributeSet(tableColumns, partitionBy, orderBy, arguments);
   }
 
   @Override
   public String simpleString(int maxFields) {
     return "QuiverTableFunction " + TableFunctionExec.describe(function, arguments,
-        argumentNames, partitionBy, orderBy, singlePartition) + ", " + Scala.list(resultAttributes);
+        argumentNames, partitionBy, orderBy, singlePartition, resultAttributes);
   }
 }

@@ -8,7 +8,7 @@ import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.PartitionFunction;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
+import scala.Function1;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 
@@ -77,12 +78,6 @@ public final class TableFunctionExec extends QuiverExecNode {
   }
 
   @Override
-  protected SparkPlan withNewChild(SparkPlan newChild) {
-    return new TableFunctionExec(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, tableColumns, newChild);
-  }
-
-  @Override
   protected Map<String, SQLMetric> createMetrics() {
     return standardMetrics(true);
   }
@@ -100,12 +95,13 @@ public final class TableFunctionExec extends QuiverExecNode {
   @Override
   public String simpleString(int maxFields) {
     return nodeName() + " " + describe(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition) + ", " + Scala.list(resultAttributes);
+        singlePartition, resultAttributes);
   }
 
+  /** The call and its result columns, as EXPLAIN shows both this operator and its call. */
   static String describe(FunctionHandle function, Seq<Expression> arguments,
       Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition) {
+      boolean singlePartition, Seq<Attribute> resultAttributes) {
     List<String> args = new ArrayList<>();
     args.add("TABLE");
     List<String> names = Scala.list(argumentNames);
@@ -123,7 +119,7 @@ public final class TableFunctionExec extends QuiverExecNode {
     if (!orderBy.isEmpty()) {
       text += " ORDER BY " + Scala.list(orderBy);
     }
-    return text;
+    return text + ", " + Scala.list(resultAttributes);
   }
 
   @Override
@@ -141,17 +137,18 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   public Seq<Seq<SortOrder>> requiredChildOrdering() {
-    List<SortOrder> ordering = new ArrayList<>();
-    for (Expression key : Scala.list(partitionBy)) {
-      ordering.add(ascending(key));
-    }
-    ordering.addAll(Scala.list(orderBy));
-    return Scala.seq(Scala.seq(ordering));
+    return Scala.seq(ordering(partitionBy, orderBy));
   }
 
-  static SortOrder ascending(Expression key) {
-    return new SortOrder(key, Ascending$.MODULE$, Ascending$.MODULE$.defaultNullOrdering(),
-        Scala.seq());
+  /** The order a grouped input needs: by its keys, ascending, then by the call's ORDER BY. */
+  static Seq<SortOrder> ordering(Seq<Expression> keys, Seq<SortOrder> order) {
+    List<SortOrder> out = new ArrayList<>();
+    for (Expression key : Scala.list(keys)) {
+      out.add(new SortOrder(key, Ascending$.MODULE$, Ascending$.MODULE$.defaultNullOrdering(),
+          Scala.seq()));
+    }
+    out.addAll(Scala.list(order));
+    return Scala.seq(out);
   }
 
   @Override
@@ -191,26 +188,14 @@ public final class TableFunctionExec extends QuiverExecNode {
     return builder.build();
   }
 
-  /** What an executor needs to run the function over one partition. */
-  private static final class Evaluation extends PartitionFunction {
-    private static final long serialVersionUID = 1L;
-    final StreamedCall call;
-    final Seq<Expression> arguments;
-    final Seq<String> argumentNames;
-    final Seq<Expression> partitionBy;
-    final Seq<Attribute> input;
-    final Seq<Attribute> tableColumns;
-
-    Evaluation(StreamedCall call, Seq<Expression> arguments, Seq<String> argumentNames,
-        Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns) {
-      this.call = call;
-      this.arguments = arguments;
-      this.argumentNames = argumentNames;
-      this.partitionBy = partitionBy;
-      this.input = input;
-      this.tableColumns = tableColumns;
-    }
-
+  /**
+   * What an executor needs to run the function over one partition: a record, which ships by its
+   * name as a {@code PartitionFunction} does, never dragging the operator along.
+   */
+  private record Evaluation(StreamedCall call, Seq<Expression> arguments,
+      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<Attribute> input,
+      Seq<Attribute> tableColumns) implements Function1<Iterator<InternalRow>,
+      Iterator<InternalRow>>, Serializable {
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
       return new Evaluator(this, rows, TaskContext.get());
@@ -231,18 +216,19 @@ public final class TableFunctionExec extends QuiverExecNode {
     private Iterator<InternalRow> group;
 
     Evaluator(Evaluation plan, Iterator<InternalRow> rows, TaskContext task) {
-      super(task, plan.call, TableFunction.class, TableFunction::startGroup);
-      this.arguments = constantArguments(plan.arguments, plan.argumentNames);
-      if (plan.partitionBy.isEmpty()) {
+      super(task, plan.call(), TableFunction.class, TableFunction::startGroup);
+      this.arguments = constantArguments(plan.arguments(), plan.argumentNames());
+      if (plan.partitionBy().isEmpty()) {
         this.keyedGroups = null;
         this.wholePartition = rows;
       } else {
-        this.keyedGroups = groupsOf(rows, plan.partitionBy, plan.input);
+        this.keyedGroups = groupsOf(rows, plan.partitionBy(), plan.input());
       }
-      this.writer = inputs.writer(schemaOf(plan.tableColumns), plan.call.timeZone());
-      this.tableRow = plan.tableColumns.equals(plan.input) ? null
+      this.writer = inputs.writer(schemaOf(plan.tableColumns()), plan.call().timeZone());
+      this.tableRow = plan.tableColumns().equals(plan.input()) ? null
           : UnsafeProjection.create(
-              Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns))), plan.input);
+              Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns()))),
+              plan.input());
       emitter.sinkTo(row -> calls.add(row.copy()));
     }
 

@@ -1,9 +1,8 @@
 package dev.quiver.spark.table;
 
-import dev.quiver.function.QuiverFunction;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.catalog.AbstractFunctionKind;
 import dev.quiver.spark.catalog.FunctionHandle;
-import dev.quiver.spark.catalog.FunctionKind;
 import java.util.List;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -15,16 +14,10 @@ import scala.collection.immutable.Seq;
  * Table functions: relations in the FROM clause, registered as Spark table functions (so only
  * their own names are affected), planned by {@link TableFunctionStrategy}.
  */
-public final class TableFunctionKind implements FunctionKind {
+public final class TableFunctionKind extends AbstractFunctionKind {
 
-  @Override
-  public Class<? extends QuiverFunction> api() {
-    return TableFunction.class;
-  }
-
-  @Override
-  public String label() {
-    return "table";
+  public TableFunctionKind() {
+    super(TableFunction.class, "table");
   }
 
   @Override

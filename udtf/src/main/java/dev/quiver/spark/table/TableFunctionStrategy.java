@@ -1,5 +1,6 @@
 package dev.quiver.spark.table;
 
+import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalyst.Scala;
 import org.apache.spark.sql.catalyst.plans.logical.Generate;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -12,9 +13,7 @@ public final class TableFunctionStrategy extends SparkStrategy {
   @Override
   public Seq<SparkPlan> apply(LogicalPlan plan) {
     if (plan instanceof TableFunctionCall call) {
-      return Scala.seq(new TableFunctionExec(call.function(), call.arguments(),
-          call.argumentNames(), call.partitionBy(), call.orderBy(), call.singlePartition(),
-          call.resultAttributes(), call.tableColumns(), planLater(call.child())));
+      return Scala.seq(CaseClass.twin(call, TableFunctionExec.class, planLater(call.child())));
     }
     if (plan instanceof Generate generate
         && generate.generator() instanceof TableFunctionGenerator generator) {
@@ -22,9 +21,8 @@ public final class TableFunctionStrategy extends SparkStrategy {
           generate.outer(), generate.qualifiedGeneratorOutput(), planLater(generate.child())));
     }
     if (plan instanceof CoGroupCall cogroup) {
-      return Scala.seq(new CoGroupExec(cogroup.function(), cogroup.leftKeys(),
-          cogroup.rightKeys(), cogroup.leftOrder(), cogroup.rightOrder(),
-          cogroup.resultAttributes(), planLater(cogroup.left()), planLater(cogroup.right())));
+      return Scala.seq(CaseClass.twin(cogroup, CoGroupExec.class, planLater(cogroup.left()),
+          planLater(cogroup.right())));
     }
     return Scala.seq();
   }
