@@ -35,6 +35,7 @@ public final class ScalarFunctionKind implements FunctionKind {
   public void install(SparkSessionExtensions extensions) {
     extensions.injectPreCBORule(session -> new ExtractScalarCalls());
     extensions.injectPlannerStrategy(session -> new ScalarStrategy());
+    extensions.injectColumnar(session -> new ScalarColumnarRule());
   }
 
   @Override
