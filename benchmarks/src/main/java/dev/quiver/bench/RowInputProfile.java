@@ -18,9 +18,10 @@ import org.apache.spark.sql.SparkSession;
  *   -cp <spark jars>:<quiver bundle>:<benchmarks jar> dev.quiver.bench.RowInputProfile 12000000 5
  * }</pre>
  *
- * Arguments: rows (default 12 million), rounds (default 5), and optionally the workloads to run
+ * Arguments: rows (default 12 million), rounds (default 5), optionally the workloads to run
  * (comma-separated parts of their names, such as {@code upper} or {@code arith Quiver};
- * default all).
+ * default all), and optionally a directory: the same rows are then written there as Parquet
+ * once and read back, for the columnar path.
  */
 public final class RowInputProfile {
   private RowInputProfile() {}
@@ -42,6 +43,13 @@ public final class RowInputProfile {
     spark.sparkContext().setLogLevel("ERROR");
     JvmContenders.register(spark);
     String src = source(rows);
+    if (args.length > 3) {
+      String path = args[3] + "/rows-" + rows;
+      if (!new java.io.File(path).exists()) {
+        spark.sql("SELECT * FROM " + src).write().parquet(path);
+      }
+      src = "parquet.`" + path + "`";
+    }
     Map<String, String> queries = new LinkedHashMap<>();
     queries.put("arith built-in", "SELECT value * 2 + 1 AS r FROM " + src);
     queries.put("arith UDF1", "SELECT jvm_arith(value) AS r FROM " + src);

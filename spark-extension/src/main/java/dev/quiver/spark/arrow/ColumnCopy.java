@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -157,6 +158,26 @@ public final class ColumnCopy {
     fixed.setValueCount(rows);
   }
 
+  /**
+   * For a dictionary-encoded column (Parquet's strings of few distinct values), room for each
+   * dictionary entry's bytes, decoded once per batch: Spark decodes an entry into a new array on
+   * every read, which took more time than the copy. Null for other columns, or when the batch's
+   * largest id would make the table larger than the batch.
+   */
+  private static byte[][] decodedOnce(ColumnVector source, int rows, boolean nulls) {
+    if (!(source instanceof WritableColumnVector w) || !w.hasDictionary()) {
+      return null;
+    }
+    WritableColumnVector ids = w.getDictionaryIds();
+    int max = -1;
+    for (int i = 0; i < rows; i++) {
+      if (!nulls || !source.isNullAt(i)) {
+        max = Math.max(max, ids.getDictId(i));
+      }
+    }
+    return max < Math.max(rows, 1024) ? new byte[max + 1][] : null;
+  }
+
   private static void copyVariableWidth(ColumnVector source, int rows,
       BaseVariableWidthVector target, boolean utf8) {
     while (target.getValueCapacity() < rows) {
@@ -167,12 +188,24 @@ public final class ColumnCopy {
     ArrowBuf data = target.getDataBuffer();
     long end = 0;
     offsets.setInt(0, 0);
+    byte[][] decoded = decodedOnce(source, rows, nulls);
+    WritableColumnVector ids = decoded == null ? null
+        : ((WritableColumnVector) source).getDictionaryIds();
     for (int i = 0; i < rows; i++) {
       if (!nulls || !source.isNullAt(i)) {
         int length;
         Object base;
         long offset;
-        if (utf8) {
+        if (decoded != null) {
+          int id = ids.getDictId(i);
+          byte[] value = decoded[id];
+          if (value == null) {
+            value = decoded[id] = source.getBinary(i);
+          }
+          length = value.length;
+          base = value;
+          offset = Platform.BYTE_ARRAY_OFFSET;
+        } else if (utf8) {
           UTF8String value = source.getUTF8String(i);
           length = value.numBytes();
           base = value.getBaseObject();

@@ -1,7 +1,10 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.spark.execution.TaskScope;
+import dev.quiver.spark.catalog.FunctionHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BasePredicate;
@@ -20,6 +23,7 @@ final class ConditionalCalls implements AutoCloseable {
   private final TaskContext task;
   private final TaskScope scope;
   private final Group[] groups;
+  private KeptColumns kept;
   private int rows;
 
   /** One guard's calls and the batch positions of the rows gathered for them. */
@@ -66,8 +70,22 @@ final class ConditionalCalls implements AutoCloseable {
     }
   }
 
+  /** Keeps the input columns the output reads with every batch of rows written; returns them. */
+  KeptColumns keep(ScalarEvalExec.Evaluation plan) {
+    List<FunctionHandle> functions = new ArrayList<>();
+    for (Group group : groups) {
+      functions.addAll(Arrays.asList(group.spec.functions));
+    }
+    kept = new KeptColumns(plan.keptSchema, plan.keptOrdinals, plan.groups[0].timeZone,
+        functions.toArray(new FunctionHandle[0]), scope);
+    return kept;
+  }
+
   /** Starts a batch: forgets the previous one's arguments and results. */
   void reset() {
+    if (kept != null) {
+      kept.reset();
+    }
     for (Group group : groups) {
       group.calls.reset();
       group.gathered = 0;
@@ -77,6 +95,9 @@ final class ConditionalCalls implements AutoCloseable {
 
   /** Appends one input row to the batch of every guard that holds on it. */
   void write(InternalRow row) {
+    if (kept != null) {
+      kept.write(row);
+    }
     for (Group group : groups) {
       if (group.guard == null || group.guard.eval(row)) {
         group.calls.write(row, group.computed == null ? null : group.computed.apply(row));

@@ -16,14 +16,17 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
@@ -124,6 +127,11 @@ public final class ScalarEvalExec extends QuiverExecNode {
    */
   @Override
   public boolean supportsColumnar() {
+    return columnarInput() && Scala.list(projectList).stream().allMatch(e -> column(e) != null);
+  }
+
+  /** Whether the child is columnar and every call argument is one of its columns. */
+  private boolean columnarInput() {
     if (!child().supportsColumnar()) {
       return false;
     }
@@ -135,7 +143,29 @@ public final class ScalarEvalExec extends QuiverExecNode {
         }
       }
     }
-    return Scala.list(projectList).stream().allMatch(e -> column(e) != null);
+    return true;
+  }
+
+  /**
+   * This operator, or, when its input could be columnar but its output list computes
+   * something, a projection of that list over this operator returning the columns the list reads
+   * and the results: columnar, so that the input's batches never become rows here and the
+   * projection runs in Spark's generated code (see {@link ScalarColumnarRule}).
+   */
+  SparkPlan columnarUnderProjection() {
+    if (supportsColumnar() || !columnarInput()) {
+      return this;
+    }
+    AttributeSet read = Scala.attributeSet(projectList);
+    List<NamedExpression> columns = new ArrayList<>();
+    for (Attribute a : Scala.list(child().output())) {
+      if (read.contains(a)) {
+        columns.add(a);
+      }
+    }
+    columns.addAll(Scala.list(resultAttributes));
+    return new ProjectExec(projectList, new ScalarEvalExec(calls, resultAttributes, guards,
+        guardNotes, Scala.seq(columns), child()));
   }
 
   /** The column an output is, renamed or not; null for a computed output. */
@@ -161,8 +191,15 @@ public final class ScalarEvalExec extends QuiverExecNode {
     CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
         SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
         metrics().apply("functionTime"));
-    // The input rows are kept for the batch only if the output reads any of their columns.
-    boolean keepInput = Scala.attributeSet(projectList).intersect(child().outputSet()).nonEmpty();
+    // The input columns the output reads, kept for the batch while its calls are evaluated.
+    AttributeSet read = Scala.attributeSet(projectList);
+    List<Attribute> kept = new ArrayList<>();
+    for (Attribute a : input) {
+      if (read.contains(a)) {
+        kept.add(a);
+      }
+    }
+    int[] keptOrdinals = kept.stream().mapToInt(a -> Scala.ordinalOf(input, a)).toArray();
     // For the columnar path: where each output column comes from, a child column (>= 0) or the
     // result of call -source - 1.
     List<NamedExpression> outputs = Scala.list(projectList);
@@ -175,7 +212,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
         outputSources[i] = ordinal >= 0 ? ordinal : -Scala.ordinalOf(resultList, a) - 1;
       }
     }
-    return new Evaluation(groups, child().output(), resultAttributes, projectList, keepInput,
+    return new Evaluation(groups, child().output(), resultAttributes, projectList,
+        Scala.seq(kept), keptOrdinals, KeptColumns.arrowSchema(kept),
         outputSources, QuiverConf.batchSize(), operatorMetrics());
   }
 
@@ -186,19 +224,25 @@ public final class ScalarEvalExec extends QuiverExecNode {
     final Seq<Attribute> input;
     final Seq<Attribute> results;
     final Seq<NamedExpression> projectList;
-    final boolean keepInput;
+    /** The input columns the output reads, and their ordinals in the input. */
+    final Seq<Attribute> kept;
+    final int[] keptOrdinals;
+    /** The kept columns' schema when Arrow can hold them all, else null: rows are copied. */
+    final StructType keptSchema;
     final int[] outputSources;
     final int batchSize;
     final OperatorMetrics metrics;
 
     Evaluation(CallGroup[] groups, Seq<Attribute> input, Seq<Attribute> results,
-        Seq<NamedExpression> projectList, boolean keepInput, int[] outputSources, int batchSize,
-        OperatorMetrics metrics) {
+        Seq<NamedExpression> projectList, Seq<Attribute> kept, int[] keptOrdinals,
+        StructType keptSchema, int[] outputSources, int batchSize, OperatorMetrics metrics) {
       this.groups = groups;
       this.input = input;
       this.results = results;
       this.projectList = projectList;
-      this.keepInput = keepInput;
+      this.kept = kept;
+      this.keptOrdinals = keptOrdinals;
+      this.keptSchema = keptSchema;
       this.outputSources = outputSources;
       this.batchSize = batchSize;
       this.metrics = metrics;
@@ -226,14 +270,19 @@ public final class ScalarEvalExec extends QuiverExecNode {
     }
   }
 
-  /** Gathers the child's rows into batches, evaluates the calls, returns projected rows. */
+  /**
+   * Gathers the child's rows into batches, evaluates the calls, returns projected rows. The input
+   * columns the output reads are kept for the batch as Arrow columns, in the task's accounted
+   * memory, beside the results; only where Arrow cannot hold one of them are the rows copied.
+   */
   private static final class RowEvaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
     private final Iterator<InternalRow> input;
     private final ConditionalCalls calls;
+    private final KeptColumns keptColumns;
     private final UnsafeProjection outputProjection;
     private final JoinedRow joined = new JoinedRow();
-    private InternalRow[] bufferedRows;
+    private InternalRow[] copiedRows;
     private ColumnarBatch resultBatch;
     private int position;
     private int batchRows;
@@ -245,11 +294,13 @@ public final class ScalarEvalExec extends QuiverExecNode {
       @SuppressWarnings({"unchecked", "rawtypes"})
       Seq<Expression> outputExpressions = (Seq) plan.projectList;
       this.outputProjection = UnsafeProjection.create(outputExpressions,
-          plan.keepInput ? plan.input.appendedAll(plan.results).toList() : plan.results);
+          plan.kept.isEmpty() ? plan.results : plan.kept.appendedAll(plan.results).toList());
       outputProjection.initialize(task.partitionId());
-      // Grown with the rows a batch really holds: a large batch size costs nothing on small input.
-      this.bufferedRows = plan.keepInput ? new InternalRow[Math.min(plan.batchSize, 1024)] : null;
       this.calls = new ConditionalCalls(plan, task);
+      this.keptColumns = plan.keptSchema == null ? null : calls.keep(plan);
+      // Grown with the rows a batch really holds: a large batch size costs nothing on small input.
+      this.copiedRows = !plan.kept.isEmpty() && keptColumns == null
+          ? new InternalRow[Math.min(plan.batchSize, 1024)] : null;
     }
 
     @Override
@@ -260,8 +311,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (finished) {
         return false;
       }
-      if (bufferedRows != null) {
-        Arrays.fill(bufferedRows, 0, batchRows, null);
+      if (copiedRows != null) {
+        Arrays.fill(copiedRows, 0, batchRows, null);
       }
       calls.reset();
       calls.checkInterrupted();
@@ -273,17 +324,18 @@ public final class ScalarEvalExec extends QuiverExecNode {
       int rows = 0;
       while (rows < plan.batchSize && input.hasNext()) {
         InternalRow row = input.next();
-        if (bufferedRows != null) {
-          if (rows == bufferedRows.length) {
-            bufferedRows = Arrays.copyOf(bufferedRows,
-                (int) Math.min(plan.batchSize, 2L * rows));
+        if (copiedRows != null) {
+          if (rows == copiedRows.length) {
+            copiedRows = Arrays.copyOf(copiedRows, (int) Math.min(plan.batchSize, 2L * rows));
           }
-          bufferedRows[rows] = row.copy();
+          copiedRows[rows] = row.copy();
         }
         calls.write(row);
         rows++;
       }
-      resultBatch = new ColumnarBatch(calls.evaluate(), rows);
+      ColumnVector[] results = calls.evaluate();
+      resultBatch = new ColumnarBatch(keptColumns == null ? results
+          : keptColumns.withResults(results), rows);
       batchRows = rows;
       position = 0;
       return rows > 0;
@@ -295,8 +347,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
         throw new java.util.NoSuchElementException();
       }
       InternalRow resultRow = resultBatch.getRow(position);
-      InternalRow result = outputProjection.apply(plan.keepInput
-          ? joined.apply(bufferedRows[position], resultRow) : resultRow);
+      InternalRow result = outputProjection.apply(copiedRows != null
+          ? joined.apply(copiedRows[position], resultRow) : resultRow);
       position++;
       return result;
     }

@@ -22,6 +22,7 @@ public final class ScalarFunctionKind extends AbstractFunctionKind {
   public void install(SparkSessionExtensions extensions) {
     extensions.injectPreCBORule(session -> new ExtractScalarCalls());
     extensions.injectPlannerStrategy(session -> new ScalarStrategy());
+    extensions.injectColumnar(session -> new ScalarColumnarRule());
   }
 
   @Override

@@ -63,8 +63,9 @@ class ConditionalEvaluationTest extends QuiverSession {
   private static void same(String quiver, String builtin) {
     for (String view : VIEWS) {
       String perRow = "SELECT id, %s AS v FROM " + view + " ORDER BY id";
-      assertEquals(strings(spark().sql(String.format(perRow, builtin))),
-          strings(spark().sql(String.format(perRow, quiver))), quiver + " over " + view);
+      Dataset<Row> rows = spark().sql(String.format(perRow, quiver));
+      assertEquals(strings(spark().sql(String.format(perRow, builtin))), strings(rows),
+          quiver + " over " + view);
       // Spark keeps non-deterministic expressions out of aggregates: a subquery computes them.
       String aggregate = quiver.contains("tracked")
           ? "SELECT count(v), sum(hash(v)) FROM (SELECT %s AS v FROM " + view + ")"
@@ -77,6 +78,10 @@ class ConditionalEvaluationTest extends QuiverSession {
       if (view.equals("cond_parquet") && !quiver.contains(" DIV ") && !quiver.contains("tracked")) {
         assertTrue(EvalPlans.operators(df).stream().anyMatch(SparkPlan::supportsColumnar),
             df.queryExecution().executedPlan().toString());
+        // The conditional is computed above the operator, which stays columnar under it.
+        List<SparkPlan> operators = EvalPlans.operators(rows);
+        assertTrue(!operators.isEmpty() && operators.stream().allMatch(SparkPlan::supportsColumnar),
+            rows.queryExecution().executedPlan().toString());
       }
     }
   }
@@ -88,6 +93,26 @@ class ConditionalEvaluationTest extends QuiverSession {
     same("CASE WHEN x <> 0 THEN inverse(x) END", "CASE WHEN x <> 0 THEN 1D / x END");
     same("CASE WHEN x = 0 OR x IS NULL THEN 0.0 ELSE inverse(x) END",
         "CASE WHEN x = 0 OR x IS NULL THEN 0.0 ELSE 1D / x END");
+  }
+
+  /**
+   * Over row input, the columns the output reads are kept beside the batch while it is
+   * evaluated: flat ones as Arrow columns, and rows with a nested one are copied whole.
+   */
+  @Test
+  void inputColumnsOfEveryTypeComeThroughTheBatch() {
+    String columns = "CAST(id AS STRING) AS s, CAST(id / 3 AS DECIMAL(12, 4)) AS d, "
+        + "TIMESTAMP'2026-01-01 00:00:00' + make_interval(0, 0, 0, 0, 0, 0, id) AS t, "
+        + "CAST(IF(id % 5 = 0, NULL, id) AS INT) AS i, CAST(s AS BINARY) AS b, id % 2 = 0 AS f";
+    String flat = "SELECT id, s, d, t, i, hex(b), f, {v} AS v FROM (SELECT *, " + columns
+        + " FROM cond_rows) ORDER BY id";
+    String nested = "SELECT id, a, st, m, {v} AS v FROM (SELECT *, array(id, x) AS a, "
+        + "named_struct('x', x, 's', concat('n', id)) AS st, map('k', x) AS m FROM cond_rows) "
+        + "ORDER BY id";
+    for (String query : List.of(flat, nested)) {
+      assertEquals(strings(spark().sql(query.replace("{v}", "CASE WHEN x <> 0 THEN 1D / x END"))),
+          strings(spark().sql(query.replace("{v}", "CASE WHEN x <> 0 THEN inverse(x) END"))));
+    }
   }
 
   @Test

@@ -93,14 +93,16 @@ class ScalarFunctionTest extends QuiverSession {
     ensureRegistered("identity_double_wide", new ScalarFixtures.Identity("double"));
     // 10,000 rows: three Parquet batches, each beyond the Arrow vectors' first allocation.
     String data = "SELECT id, CASE WHEN id % 7 = 0 THEN NULL ELSE id / 3.0d END AS d, "
-        + "repeat(concat('s', id), cast(id % 5 AS int)) AS s, id * 1.5d AS full FROM range(10000)";
+        + "repeat(concat('s', id), cast(id % 5 AS int)) AS s, id * 1.5d AS full, "
+        // Few distinct values: Parquet writes them dictionary-encoded.
+        + "IF(id % 11 = 0, NULL, concat('w', id % 13)) AS few FROM range(10000)";
     spark().sql(data).write().parquet(dir.resolve("wide").toString());
     String query = "SELECT sum(hash(id, identity_double_wide(d), identity_string_wide(s), "
-        + "identity_double_wide(full))) FROM ";
+        + "identity_double_wide(full), identity_string_wide(few))) FROM ";
     Dataset<Row> columnar = spark().sql(query + "parquet.`" + dir.resolve("wide") + "`");
     Dataset<Row> rows = spark().sql(query + "(" + data + ")");
     assertEquals(strings(rows), strings(columnar));
-    assertEquals(strings(spark().sql("SELECT sum(hash(id, d, s, full)) FROM (" + data + ")")),
+    assertEquals(strings(spark().sql("SELECT sum(hash(id, d, s, full, few)) FROM (" + data + ")")),
         strings(columnar));
     assertTrue(EvalPlans.operators(columnar).get(0).supportsColumnar(),
         columnar.queryExecution().executedPlan().toString());
