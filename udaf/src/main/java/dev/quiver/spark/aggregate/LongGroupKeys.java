@@ -23,9 +23,12 @@ final class LongGroupKeys extends GroupKeys {
 
   private final int ordinal;
   private final DataType type;
-  /** Probe table: the key of each slot, and its group + 1 (0 for an empty slot). */
-  private long[] slotKeys;
-  private int[] slotGroups;
+  /**
+   * Probe table: slot {@code s} holds its key at {@code 2 * s} and its group + 1 at
+   * {@code 2 * s + 1} (0 for an empty slot). Key and group side by side make a probe one cache
+   * miss instead of two: with a million groups the table is far larger than the caches.
+   */
+  private long[] slots;
   /** The key of each group, in id order, for the output. */
   private long[] groupKeys;
   private int nullGroup;
@@ -56,8 +59,7 @@ final class LongGroupKeys extends GroupKeys {
   }
 
   private void clear() {
-    slotKeys = new long[INITIAL_CAPACITY];
-    slotGroups = new int[INITIAL_CAPACITY];
+    slots = new long[2 * INITIAL_CAPACITY];
     groupKeys = new long[INITIAL_CAPACITY / 2];
     nullGroup = -1;
     numGroups = 0;
@@ -85,12 +87,13 @@ final class LongGroupKeys extends GroupKeys {
         : type == DataTypes.ShortType ? row.getShort(ordinal)
         : type == DataTypes.ByteType ? row.getByte(ordinal)
         : row.getInt(ordinal);
-    int mask = slotKeys.length - 1;
+    long[] table = slots;
+    int mask = (table.length >>> 1) - 1;
     int slot = hash(k) & mask;
-    int group;
-    while ((group = slotGroups[slot]) != 0) {
-      if (slotKeys[slot] == k) {
-        return group - 1;
+    long group;
+    while ((group = table[2 * slot + 1]) != 0) {
+      if (table[2 * slot] == k) {
+        return (int) group - 1;
       }
       slot = (slot + 1) & mask;
     }
@@ -98,9 +101,9 @@ final class LongGroupKeys extends GroupKeys {
       return -1;
     }
     int added = addGroup(k);
-    slotKeys[slot] = k;
-    slotGroups[slot] = added + 1;
-    if (2L * numGroups > slotKeys.length) {
+    table[2 * slot] = k;
+    table[2 * slot + 1] = added + 1;
+    if (4L * numGroups > table.length) {
       rehash();
     }
     return added;
@@ -115,21 +118,19 @@ final class LongGroupKeys extends GroupKeys {
   }
 
   private void rehash() {
-    long[] keys = new long[slotKeys.length * 2];
-    int[] groups = new int[keys.length];
-    int mask = keys.length - 1;
-    for (int s = 0; s < slotKeys.length; s++) {
-      if (slotGroups[s] != 0) {
-        int to = hash(slotKeys[s]) & mask;
-        while (groups[to] != 0) {
+    long[] table = new long[slots.length * 2];
+    int mask = (table.length >>> 1) - 1;
+    for (int s = 0; s < slots.length; s += 2) {
+      if (slots[s + 1] != 0) {
+        int to = hash(slots[s]) & mask;
+        while (table[2 * to + 1] != 0) {
           to = (to + 1) & mask;
         }
-        keys[to] = slotKeys[s];
-        groups[to] = slotGroups[s];
+        table[2 * to] = slots[s];
+        table[2 * to + 1] = slots[s + 1];
       }
     }
-    slotKeys = keys;
-    slotGroups = groups;
+    slots = table;
   }
 
   private static int hash(long key) {
@@ -179,13 +180,12 @@ final class LongGroupKeys extends GroupKeys {
 
   @Override
   long heapBytes() {
-    return 12L * slotKeys.length + 8L * groupKeys.length;
+    return 8L * slots.length + 8L * groupKeys.length;
   }
 
   @Override
   public void close() {
-    slotKeys = new long[0];
-    slotGroups = new int[0];
+    slots = new long[0];
     groupKeys = new long[0];
   }
 }
