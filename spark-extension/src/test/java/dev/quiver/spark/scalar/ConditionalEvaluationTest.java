@@ -31,11 +31,9 @@ class ConditionalEvaluationTest extends QuiverSession {
   @BeforeAll
   static void setUp() throws Exception {
     SparkSession spark = spark();
-    for (dev.quiver.function.QuiverFunction f : List.of(new ConditionalFixtures.Inverse(),
-        new ConditionalFixtures.Tracked(), new ConditionalFixtures.Positive(),
-        new ConditionalFixtures.Label(), new ConditionalFixtures.Twice())) {
-      ensureRegistered(f);
-    }
+    ensureRegistered(new ConditionalFixtures.Inverse(), new ConditionalFixtures.Tracked(),
+        new ConditionalFixtures.Positive(), new ConditionalFixtures.Label(),
+        new ConditionalFixtures.Twice());
     // x: zero, negatives, positives and nulls.
     Dataset<Row> data = spark.range(-8, 40).selectExpr("id",
         "if(id % 7 = 3, null, id % 10) AS x");

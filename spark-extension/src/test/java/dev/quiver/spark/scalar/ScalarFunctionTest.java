@@ -29,12 +29,11 @@ class ScalarFunctionTest extends QuiverSession {
     SparkSession spark = spark();
     spark.range(0, 25).selectExpr("id", "cast(id as double) * 1.5 as x",
         "if(id % 5 = 0, null, cast(id as double)) as y").createOrReplaceTempView("nums");
-    for (dev.quiver.function.QuiverFunction f : List.of(new ScalarFixtures.Counter(),
-        new ScalarFixtures.Lifecycle(), new ScalarFixtures.WrongLength(),
-        new ScalarFixtures.WrongType(), new ScalarFixtures.NullInNonNullable(),
-        new ScalarFixtures.Throwing(), new ScalarFixtures.ThrowingOpen())) {
-      ensureRegistered(f);
-    }
+    ensureRegistered(new ScalarFixtures.Counter(), new ScalarFixtures.Lifecycle(),
+        new ScalarFixtures.WrongResult("wrong_length", "int", 1),
+        new ScalarFixtures.WrongResult("wrong_type", "double", 0),
+        new ScalarFixtures.NullInNonNullable(), new ScalarFixtures.Throwing(),
+        new ScalarFixtures.ThrowingOpen());
   }
 
   private static List<String> strings(Dataset<Row> df) {
@@ -133,8 +132,7 @@ class ScalarFunctionTest extends QuiverSession {
 
   @Test
   void explainNamesTheOperatorAndMetricsCountRowsAndBatches() {
-    spark().conf().set("spark.quiver.batchSize", "10");
-    try {
+    withConf("spark.quiver.batchSize", "10", () -> {
       Dataset<Row> df = spark().sql("SELECT plus_one(x) FROM nums");
       assertEquals(25, df.collectAsList().size());
       String explain = df.queryExecution().explainString(
@@ -147,9 +145,7 @@ class ScalarFunctionTest extends QuiverSession {
       // 25 rows spread over the partitions of range(), at most 10 rows a batch
       assertTrue(batches >= 3 && batches <= 6, "batches: " + batches);
       assertTrue(eval.metrics().apply("functionTime").value() > 0);
-    } finally {
-      spark().conf().unset("spark.quiver.batchSize");
-    }
+    });
   }
 
   @Test

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,11 +30,6 @@ class AggregateFallbackTest extends QuiverSession {
   static void data() {
     spark().range(0, 100, 1, 2).selectExpr("id % 5 AS k", "id AS v",
         "cast(id AS double) AS d").createOrReplaceTempView("fb");
-  }
-
-  @AfterEach
-  void resetSettings() {
-    spark().conf().unset(AggregateConf.OPERATORS);
   }
 
   private static String explain(Dataset<Row> df) {
@@ -60,8 +54,8 @@ class AggregateFallbackTest extends QuiverSession {
 
   @Test
   void operatorsSwitchedOff() {
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    String explain = explain(spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k"));
+    String explain = withConf(AggregateConf.OPERATORS, "false",
+        () -> explain(spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k")));
     assertTrue(explain.contains("[row by row: spark.quiver.aggregate.operators is false]"),
         explain);
     assertEquals(1, warnings.size(), warnings.toString());

@@ -48,7 +48,6 @@ class TableLifecycleTest extends QuiverSession {
   @AfterEach
   void reset() {
     spark().conf().unset("spark.sql.shuffle.partitions");
-    spark().conf().unset("spark.quiver.batchSize");
   }
 
   /** Records its open and close. */
@@ -156,9 +155,9 @@ class TableLifecycleTest extends QuiverSession {
 
   @Test
   void oneInstanceServesTheGroupsOfATask() {
-    spark().conf().set("spark.quiver.batchSize", "2");
-    List<String> result = rows(QuiverTables.call(spark(), new Lifecycle(),
-        QuiverTables.asTable(keyed(12)).partitionBy(functions.col("k"))));
+    List<String> result = withConf("spark.quiver.batchSize", "2",
+        () -> rows(QuiverTables.call(spark(), new Lifecycle(),
+            QuiverTables.asTable(keyed(12)).partitionBy(functions.col("k")))));
     // Per-group fields start over in startGroup; the instance counts the groups it served.
     assertEquals(List.of("[0,4,", "[1,4,", "[2,4,"),
         result.stream().map(r -> r.substring(0, r.lastIndexOf(',') + 1)).toList());
