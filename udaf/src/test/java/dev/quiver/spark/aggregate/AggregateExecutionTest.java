@@ -1,10 +1,11 @@
 package dev.quiver.spark.aggregate;
 
 import static dev.quiver.spark.aggregate.Plans.hashAggregate;
-import static dev.quiver.spark.aggregate.Plans.metric;
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.rows;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,6 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.ObjectHashAggregateExec;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +37,10 @@ class AggregateExecutionTest extends QuiverSession {
   void partialAggregationRunsBeforeTheShuffle() {
     long vectorized = AggregateFixtures.Average.VECTORIZED_UPDATES.get();
     Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(d), count(*) FROM e GROUP BY k");
-    String explain = df.queryExecution().explainString(ExplainMode.fromString("simple"));
+    String explain = explain(df, "simple");
     assertTrue(explain.contains("QuiverHashAggregate(keys=[k#"), explain);
     assertTrue(explain.contains("functions=[partial_q_sum(v#"), explain);
-    String formatted = df.queryExecution().explainString(ExplainMode.fromString("formatted"));
+    String formatted = explain(df, "formatted");
     assertTrue(formatted.contains("QuiverHashAggregate"), formatted);
     assertTrue(formatted.contains("Functions: [partial_q_sum(v#"), formatted);
     assertEquals(10, df.collectAsList().size());

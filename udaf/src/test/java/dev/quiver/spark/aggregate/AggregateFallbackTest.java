@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,14 +33,10 @@ class AggregateFallbackTest extends QuiverSession {
         "cast(id AS double) AS d").createOrReplaceTempView("fb");
   }
 
-  private static String explain(Dataset<Row> df) {
-    return df.queryExecution().explainString(ExplainMode.fromString("extended"));
-  }
-
   @Test
   void nextToAnAggregateLeftToSpark() {
     Dataset<Row> df = spark().sql("SELECT k, percentile(v, 0.5), q_sum(v) FROM fb GROUP BY k");
-    String explain = explain(df);
+    String explain = explain(df, "extended");
     assertEquals(5, df.collectAsList().size());
     String physical = explain.substring(explain.indexOf("== Physical Plan =="));
     assertTrue(physical.contains("ObjectHashAggregate"), physical);
@@ -54,8 +51,8 @@ class AggregateFallbackTest extends QuiverSession {
 
   @Test
   void operatorsSwitchedOff() {
-    String explain = withConf(AggregateConf.OPERATORS, "false",
-        () -> explain(spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k")));
+    String explain = withConf(AggregateConf.OPERATORS, "false", () -> explain(
+        spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k"), "extended"));
     assertTrue(explain.contains("[row by row: spark.quiver.aggregate.operators is false]"),
         explain);
     assertEquals(1, warnings.size(), warnings.toString());
@@ -66,7 +63,7 @@ class AggregateFallbackTest extends QuiverSession {
   @Test
   void nothingToSayOnQuiversOperators() {
     Dataset<Row> df = spark().sql("SELECT k, q_sum(v), sum(v) FROM fb GROUP BY k");
-    String explain = explain(df);
+    String explain = explain(df, "extended");
     assertTrue(explain.contains("QuiverHashAggregate"), explain);
     assertFalse(explain.contains("row by row"), explain);
     df.collectAsList();

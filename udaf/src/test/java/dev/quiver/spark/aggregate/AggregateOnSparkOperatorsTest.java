@@ -1,7 +1,7 @@
 package dev.quiver.spark.aggregate;
 
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

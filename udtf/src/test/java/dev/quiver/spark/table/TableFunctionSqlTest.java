@@ -1,5 +1,8 @@
 package dev.quiver.spark.table;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,9 +102,8 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(List.of("[1,1]", "[3,1]", "[3,2]", "[3,3]"),
         rows("SELECT s.n, f.i FROM VALUES (1), (3), (0) AS s(n), LATERAL series(s.n) f "
             + "ORDER BY s.n, f.i"));
-    String plan = spark().sql("SELECT * FROM VALUES (1) AS s(n), LATERAL series(s.n)")
-        .queryExecution().explainString(
-            org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+    String plan = explain(spark().sql("SELECT * FROM VALUES (1) AS s(n), LATERAL series(s.n)"),
+        "simple");
     assertTrue(plan.contains("QuiverTableFunction series(n#"), plan);
   }
 
@@ -161,15 +163,16 @@ class TableFunctionSqlTest extends QuiverSession {
     withConf("spark.quiver.batchSize", "2", () -> {
       Dataset<Row> df = spark().sql("SELECT * FROM trace(TABLE(t) PARTITION BY k)");
       assertEquals(9, df.collectAsList().size());
-      String explain = df.queryExecution().explainString(
-          org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+      String explain = explain(df, "simple");
       assertTrue(explain.contains("QuiverTableFunction trace(TABLE) PARTITION BY"), explain);
-      org.apache.spark.sql.execution.SparkPlan op = operator(df, "QuiverTableFunction");
-      assertEquals(12L, op.metrics().apply("numInputRows").value());
-      assertEquals(9L, op.metrics().apply("numOutputRows").value());
-      assertEquals(6L, op.metrics().apply("numBatches").value());
-      assertEquals(3L, op.metrics().apply("numGroups").value());
-      assertTrue(op.metrics().apply("functionTime").value() > 0);
+      List<TableFunctionExec> ops = operators(df, TableFunctionExec.class);
+      assertEquals(1, ops.size(), explain);
+      TableFunctionExec op = ops.get(0);
+      assertEquals(12L, metric(op, "numInputRows"));
+      assertEquals(9L, metric(op, "numOutputRows"));
+      assertEquals(6L, metric(op, "numBatches"));
+      assertEquals(3L, metric(op, "numGroups"));
+      assertTrue(metric(op, "functionTime") > 0);
     });
   }
 
@@ -186,25 +189,5 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(List.of("[24]"),
         rows("SELECT count(*) FROM t, LATERAL explode(array(t.x, t.k)) e"));
     assertEquals(List.of("[1]", "[2]"), rows("SELECT * FROM explode(array(1, 2))"));
-  }
-
-  static org.apache.spark.sql.execution.SparkPlan operator(Dataset<Row> df, String name) {
-    org.apache.spark.sql.execution.SparkPlan plan = df.queryExecution().executedPlan();
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec a) {
-      plan = a.finalPhysicalPlan();
-    }
-    List<org.apache.spark.sql.execution.SparkPlan> found = new java.util.ArrayList<>();
-    plan.foreach(new scala.runtime.AbstractFunction1<
-        org.apache.spark.sql.execution.SparkPlan, scala.runtime.BoxedUnit>() {
-      @Override
-      public scala.runtime.BoxedUnit apply(org.apache.spark.sql.execution.SparkPlan p) {
-        if (p.nodeName().equals(name)) {
-          found.add(p);
-        }
-        return scala.runtime.BoxedUnit.UNIT;
-      }
-    });
-    assertEquals(1, found.size(), plan.toString());
-    return found.get(0);
   }
 }
