@@ -74,8 +74,8 @@ class ConditionalEvaluationTest extends QuiverSession {
       // Non-deterministic projections stay apart from the aggregate, and computed arguments
       // need rows: both take the row path.
       if (view.equals("cond_parquet") && !quiver.contains(" DIV ") && !quiver.contains("tracked")) {
-        assertTrue(operators(df, ScalarEvalExec.class).stream().anyMatch(SparkPlan::supportsColumnar),
-            df.queryExecution().executedPlan().toString());
+        assertTrue(operators(df, ScalarEvalExec.class).stream()
+            .anyMatch(SparkPlan::supportsColumnar), df.queryExecution().executedPlan().toString());
       }
     }
   }
