@@ -1,5 +1,7 @@
 package dev.quiver.spark.scalar;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +14,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +32,9 @@ class ConditionalEvaluationTest extends QuiverSession {
   @BeforeAll
   static void setUp() throws Exception {
     SparkSession spark = spark();
-    for (dev.quiver.function.QuiverFunction f : List.of(new ConditionalFixtures.Inverse(),
-        new ConditionalFixtures.Tracked(), new ConditionalFixtures.Positive(),
-        new ConditionalFixtures.Label(), new ConditionalFixtures.Twice())) {
-      ensureRegistered(f);
-    }
+    ensureRegistered(new ConditionalFixtures.Inverse(), new ConditionalFixtures.Tracked(),
+        new ConditionalFixtures.Positive(), new ConditionalFixtures.Label(),
+        new ConditionalFixtures.Twice());
     // x: zero, negatives, positives and nulls.
     Dataset<Row> data = spark.range(-8, 40).selectExpr("id",
         "if(id % 7 = 3, null, id % 10) AS x");
@@ -76,11 +75,11 @@ class ConditionalEvaluationTest extends QuiverSession {
       // Non-deterministic projections stay apart from the aggregate, and computed arguments
       // need rows: both take the row path.
       if (view.equals("cond_parquet") && !quiver.contains(" DIV ") && !quiver.contains("tracked")) {
-        assertTrue(EvalPlans.operators(df).stream().anyMatch(SparkPlan::supportsColumnar),
-            df.queryExecution().executedPlan().toString());
+        assertTrue(operators(df, ScalarEvalExec.class).stream()
+            .anyMatch(SparkPlan::supportsColumnar), df.queryExecution().executedPlan().toString());
         // The conditional is computed above the operator, which stays columnar under it.
-        List<SparkPlan> operators = EvalPlans.operators(rows);
-        assertTrue(!operators.isEmpty() && operators.stream().allMatch(SparkPlan::supportsColumnar),
+        List<ScalarEvalExec> evals = operators(rows, ScalarEvalExec.class);
+        assertTrue(!evals.isEmpty() && evals.stream().allMatch(SparkPlan::supportsColumnar),
             rows.queryExecution().executedPlan().toString());
       }
     }
@@ -222,7 +221,7 @@ class ConditionalEvaluationTest extends QuiverSession {
   @Test
   void explainShowsGuards() {
     Dataset<Row> df = spark().sql("SELECT IF(x <> 0, inverse(x), 0.0) FROM cond_rows");
-    String explain = df.queryExecution().explainString(ExplainMode.fromString("simple"));
+    String explain = explain(df, "simple");
     assertTrue(explain.matches("(?s).*QuiverScalarEval \\[inverse\\(x#\\d+L\\) WHEN .*"),
         explain);
   }
@@ -234,7 +233,7 @@ class ConditionalEvaluationTest extends QuiverSession {
     ConditionalFixtures.Tracked.EVALUATED.set(0);
     assertEquals(spark().sql(String.format(query, "id * 10")).first(), df.first());
     assertEquals(48L, ConditionalFixtures.Tracked.EVALUATED.get());
-    String explain = df.queryExecution().explainString(ExplainMode.fromString("extended"));
+    String explain = explain(df, "extended");
     assertTrue(explain.contains("evaluated on all rows: guard stops before the "
         + "non-deterministic condition"), explain);
   }

@@ -21,16 +21,7 @@ class NamedArgumentsTest extends QuiverSession {
   public static final class Scaled extends FixtureFunction {
     public Scaled() {
       super("scaled", "double", List.of("double", "double"));
-    }
-
-    @Override
-    public List<String> parameterNames() {
-      return List.of("value", "factor");
-    }
-
-    @Override
-    public int requiredParameters() {
-      return 1;
+      namedParameters(1, "value", "factor");
     }
 
     @Override

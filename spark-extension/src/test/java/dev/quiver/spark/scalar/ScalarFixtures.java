@@ -159,32 +159,23 @@ public final class ScalarFixtures {
     }
   }
 
-  /** Returns one row too many. */
-  public static final class WrongLength extends FixtureFunction {
-    public WrongLength() {
-      super("wrong_length", "int");
+  /**
+   * Returns an int vector of {@code extraRows} more values than rows, whatever it declares:
+   * {@code wrong_length} returns one row too many, {@code wrong_type} declares double.
+   */
+  public static final class WrongResult extends FixtureFunction {
+    private final int extraRows;
+
+    public WrongResult(String name, String resultType, int extraRows) {
+      super(name, resultType);
+      this.extraRows = extraRows;
     }
 
     @Override
     public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
       IntVector out = new IntVector("x", allocator);
-      out.allocateNew(args.getRowCount() + 1);
-      out.setValueCount(args.getRowCount() + 1);
-      return out;
-    }
-  }
-
-  /** Declares double, returns int. */
-  public static final class WrongType extends FixtureFunction {
-    public WrongType() {
-      super("wrong_type", "double");
-    }
-
-    @Override
-    public FieldVector eval(VectorSchemaRoot args, BufferAllocator allocator) {
-      IntVector out = new IntVector("x", allocator);
-      out.allocateNew(args.getRowCount());
-      out.setValueCount(args.getRowCount());
+      out.allocateNew(args.getRowCount() + extraRows);
+      out.setValueCount(args.getRowCount() + extraRows);
       return out;
     }
   }

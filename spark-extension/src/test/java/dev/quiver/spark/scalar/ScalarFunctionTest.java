@@ -1,5 +1,8 @@
 package dev.quiver.spark.scalar;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,7 +19,6 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +31,11 @@ class ScalarFunctionTest extends QuiverSession {
     SparkSession spark = spark();
     spark.range(0, 25).selectExpr("id", "cast(id as double) * 1.5 as x",
         "if(id % 5 = 0, null, cast(id as double)) as y").createOrReplaceTempView("nums");
-    for (dev.quiver.function.QuiverFunction f : List.of(new ScalarFixtures.Counter(),
-        new ScalarFixtures.Lifecycle(), new ScalarFixtures.WrongLength(),
-        new ScalarFixtures.WrongType(), new ScalarFixtures.NullInNonNullable(),
-        new ScalarFixtures.Throwing(), new ScalarFixtures.ThrowingOpen())) {
-      ensureRegistered(f);
-    }
+    ensureRegistered(new ScalarFixtures.Counter(), new ScalarFixtures.Lifecycle(),
+        new ScalarFixtures.WrongResult("wrong_length", "int", 1),
+        new ScalarFixtures.WrongResult("wrong_type", "double", 0),
+        new ScalarFixtures.NullInNonNullable(), new ScalarFixtures.Throwing(),
+        new ScalarFixtures.ThrowingOpen());
   }
 
   private static List<String> strings(Dataset<Row> df) {
@@ -71,7 +72,7 @@ class ScalarFunctionTest extends QuiverSession {
     Dataset<Row> df = spark().sql(
         "SELECT plus_one(x), times(x, y), plus_one(x) + 1 FROM nums WHERE id = 2");
     assertEquals(List.of("[4.0,6.0,5.0]"), strings(df));
-    List<SparkPlan> evals = EvalPlans.operators(df);
+    List<ScalarEvalExec> evals = operators(df, ScalarEvalExec.class);
     assertEquals(1, evals.size(), df.queryExecution().executedPlan().toString());
   }
 
@@ -83,7 +84,7 @@ class ScalarFunctionTest extends QuiverSession {
     List<String> rows = strings(df);
     assertEquals(25, rows.size());
     assertEquals(List.of("[0,null,null]", "[1,2.0,1.0]", "[2,3.0,2.0]"), rows.subList(0, 3));
-    assertTrue(EvalPlans.operators(df).get(0).supportsColumnar(),
+    assertTrue(operators(df, ScalarEvalExec.class).get(0).supportsColumnar(),
         df.queryExecution().executedPlan().toString());
   }
 
@@ -104,7 +105,7 @@ class ScalarFunctionTest extends QuiverSession {
     assertEquals(strings(rows), strings(columnar));
     assertEquals(strings(spark().sql("SELECT sum(hash(id, d, s, full, few)) FROM (" + data + ")")),
         strings(columnar));
-    assertTrue(EvalPlans.operators(columnar).get(0).supportsColumnar(),
+    assertTrue(operators(columnar, ScalarEvalExec.class).get(0).supportsColumnar(),
         columnar.queryExecution().executedPlan().toString());
   }
 
@@ -135,23 +136,19 @@ class ScalarFunctionTest extends QuiverSession {
 
   @Test
   void explainNamesTheOperatorAndMetricsCountRowsAndBatches() {
-    spark().conf().set("spark.quiver.batchSize", "10");
-    try {
+    withConf("spark.quiver.batchSize", "10", () -> {
       Dataset<Row> df = spark().sql("SELECT plus_one(x) FROM nums");
       assertEquals(25, df.collectAsList().size());
-      String explain = df.queryExecution().explainString(
-          org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+      String explain = explain(df, "simple");
       assertTrue(explain.contains("QuiverScalarEval"), explain);
-      SparkPlan eval = EvalPlans.operators(df).get(0);
-      assertEquals(25L, eval.metrics().apply("numInputRows").value());
-      assertEquals(25L, eval.metrics().apply("numOutputRows").value());
-      long batches = eval.metrics().apply("numBatches").value();
+      ScalarEvalExec eval = operators(df, ScalarEvalExec.class).get(0);
+      assertEquals(25L, metric(eval, "numInputRows"));
+      assertEquals(25L, metric(eval, "numOutputRows"));
+      long batches = metric(eval, "numBatches");
       // 25 rows spread over the partitions of range(), at most 10 rows a batch
       assertTrue(batches >= 3 && batches <= 6, "batches: " + batches);
-      assertTrue(eval.metrics().apply("functionTime").value() > 0);
-    } finally {
-      spark().conf().unset("spark.quiver.batchSize");
-    }
+      assertTrue(metric(eval, "functionTime") > 0);
+    });
   }
 
   @Test

@@ -6,10 +6,10 @@ import org.apache.arrow.vector.FieldVector;
 
 /**
  * A test function that implements {@link ScalarFunction} itself, declared by name and types in
- * its constructor. Fixtures that compute a plain function of one value use the short path
- * ({@code DoubleFunction}, {@code LongFunction}, ...) instead; this base is for those that must
- * build their result vectors themselves: several arguments, nested results, or results that
- * are wrong on purpose.
+ * its constructor ({@link TypedFixture}). Fixtures that compute a plain function of one value use
+ * the short path ({@code DoubleFunction}, {@code LongFunction}, ...) instead; this base is for
+ * those that must build their result vectors themselves: several arguments, nested results, or
+ * results that are wrong on purpose.
  *
  * <pre>{@code
  * public static final class RowInBatch extends FixtureFunction {
@@ -25,12 +25,8 @@ import org.apache.arrow.vector.FieldVector;
  * }
  * }</pre>
  */
-public abstract class FixtureFunction implements ScalarFunction {
+public abstract class FixtureFunction extends TypedFixture implements ScalarFunction {
   private static final long serialVersionUID = 1L;
-
-  private final String name;
-  private final String resultType;
-  private final List<String> argumentTypes;
 
   /** A function that takes any arguments as they are ({@link #argumentTypes()} is null). */
   protected FixtureFunction(String name, String resultType) {
@@ -38,24 +34,7 @@ public abstract class FixtureFunction implements ScalarFunction {
   }
 
   protected FixtureFunction(String name, String resultType, List<String> argumentTypes) {
-    this.name = name;
-    this.resultType = resultType;
-    this.argumentTypes = argumentTypes;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String resultType() {
-    return resultType;
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return argumentTypes;
+    super(name, resultType, argumentTypes);
   }
 
   /** Sets one row of a result vector. */

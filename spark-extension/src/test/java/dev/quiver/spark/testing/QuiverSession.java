@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.quiver.function.QuiverFunction;
 import dev.quiver.spark.Quiver;
 import dev.quiver.spark.arrow.QuiverMemory;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
+import scala.Option;
 
 /**
  * Base for tests that run queries: one Spark session for the whole test JVM, configured the way
@@ -39,15 +42,62 @@ public abstract class QuiverSession {
     return spark;
   }
 
-  /** Registers {@code function} under its own name, unless the shared session has that name. */
-  public static void ensureRegistered(QuiverFunction function) {
-    ensureRegistered(function.name(), function);
+  /**
+   * Registers each of {@code functions} under its own name, unless the shared session has that
+   * name: test classes share the session, and whichever runs first registers.
+   */
+  public static void ensureRegistered(QuiverFunction... functions) {
+    for (QuiverFunction function : functions) {
+      ensureRegistered(function.name(), function);
+    }
   }
 
   /** Registers {@code function} as {@code name}, unless the shared session has that name. */
   public static void ensureRegistered(String name, QuiverFunction function) {
     if (!spark().catalog().functionExists(name)) {
       Quiver.register(spark(), name, function);
+    }
+  }
+
+  /**
+   * Runs {@code body} with the session setting {@code key} at {@code value}, then gives the
+   * setting back the value it had before, or unsets it, whether {@code body} succeeded or not:
+   * the next test sees the session as it was.
+   */
+  public static void withConf(String key, String value, Runnable body) {
+    withConf(Map.of(key, value), body);
+  }
+
+  /** {@link #withConf(String, String, Runnable)} for a body that returns what it made. */
+  public static <T> T withConf(String key, String value, Supplier<T> body) {
+    return withConf(Map.of(key, value), body);
+  }
+
+  /** Runs {@code body} with all of {@code settings} set, then restores each as the above. */
+  public static void withConf(Map<String, String> settings, Runnable body) {
+    withConf(settings, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** {@link #withConf(Map, Runnable)} for a body that returns what it made. */
+  public static <T> T withConf(Map<String, String> settings, Supplier<T> body) {
+    RuntimeConfig conf = spark().conf();
+    // getAll holds what is set, where getOption would also return a default.
+    scala.collection.immutable.Map<String, String> before = conf.getAll();
+    settings.forEach(conf::set);
+    try {
+      return body.get();
+    } finally {
+      for (String key : settings.keySet()) {
+        Option<String> previous = before.get(key);
+        if (previous.isDefined()) {
+          conf.set(key, previous.get());
+        } else {
+          conf.unset(key);
+        }
+      }
     }
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.Cancellation;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,11 +54,7 @@ class AggregateCancelTest extends QuiverSession {
 
   @BeforeAll
   static void register() {
-    for (SlowSum f : new SlowSum[] {new SlowSum(true), new SlowSum(false)}) {
-      if (!spark().catalog().functionExists(f.name())) {
-        Quiver.register(spark(), f);
-      }
-    }
+    ensureRegistered(new SlowSum(true), new SlowSum(false));
   }
 
   private static void cancel(String sql, Consumer<SparkContext> cancel)

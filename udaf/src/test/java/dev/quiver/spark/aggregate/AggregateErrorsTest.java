@@ -18,17 +18,13 @@ class AggregateErrorsTest extends QuiverSession {
   static void register() {
     spark().range(0, 20, 1, 3).selectExpr("cast(id % 3 AS int) AS k", "cast(id AS int) AS x")
         .createOrReplaceTempView("f");
-    for (AggregateFixtures.Faulty f : new AggregateFixtures.Faulty[] {
+    ensureRegistered(
         new AggregateFixtures.Faulty("update", false),
         new AggregateFixtures.Faulty("merge", false),
         new AggregateFixtures.Faulty("finish", false),
         new AggregateFixtures.Faulty("result_type", false),
         new AggregateFixtures.Faulty("serialize", false),
-        new AggregateFixtures.Faulty("vector", true)}) {
-      if (!spark().catalog().functionExists(f.name())) {
-        Quiver.register(spark(), f);
-      }
-    }
+        new AggregateFixtures.Faulty("vector", true));
   }
 
   private static String fails(String sql) {
@@ -37,12 +33,7 @@ class AggregateErrorsTest extends QuiverSession {
 
   private static void onBothOperators(Runnable check) {
     check.run();
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    try {
-      check.run();
-    } finally {
-      spark().conf().unset(AggregateConf.OPERATORS);
-    }
+    withConf(AggregateConf.OPERATORS, "false", check);
   }
 
   @Test

@@ -1,14 +1,14 @@
 package dev.quiver.spark.aggregate;
 
 import static dev.quiver.spark.aggregate.Plans.hashAggregate;
-import static dev.quiver.spark.aggregate.Plans.metric;
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.rows;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.catalyst.Transforms;
 import dev.quiver.spark.testing.QuiverSession;
@@ -18,10 +18,8 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.ObjectHashAggregateExec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,27 +30,17 @@ class AggregateExecutionTest extends QuiverSession {
   static void data() {
     spark().range(0, 1000, 1, 4).selectExpr("id % 10 AS k", "id AS v", "cast(id AS double) AS d")
         .createOrReplaceTempView("e");
-    if (!spark().catalog().functionExists("q_batches_single")) {
-      Quiver.register(spark(), "q_batches_single", new AggregateFixtures.BatchProbe(false));
-    }
-  }
-
-  @AfterEach
-  void resetSettings() {
-    for (String key : List.of(QuiverConf.BATCH_SIZE, AggregateConf.MAX_GROUPS,
-        "spark.sql.adaptive.enabled")) {
-      spark().conf().unset(key);
-    }
+    ensureRegistered("q_batches_single", new AggregateFixtures.BatchProbe(false));
   }
 
   @Test
   void partialAggregationRunsBeforeTheShuffle() {
     long vectorized = AggregateFixtures.Average.VECTORIZED_UPDATES.get();
     Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(d), count(*) FROM e GROUP BY k");
-    String explain = df.queryExecution().explainString(ExplainMode.fromString("simple"));
+    String explain = explain(df, "simple");
     assertTrue(explain.contains("QuiverHashAggregate(keys=[k#"), explain);
     assertTrue(explain.contains("functions=[partial_q_sum(v#"), explain);
-    String formatted = df.queryExecution().explainString(ExplainMode.fromString("formatted"));
+    String formatted = explain(df, "formatted");
     assertTrue(formatted.contains("QuiverHashAggregate"), formatted);
     assertTrue(formatted.contains("Functions: [partial_q_sum(v#"), formatted);
     assertEquals(10, df.collectAsList().size());
@@ -87,33 +75,32 @@ class AggregateExecutionTest extends QuiverSession {
 
   @Test
   void updatesReceiveArrowBatchesOfBoundedSize() {
-    spark().conf().set(QuiverConf.BATCH_SIZE, "100");
-    AggregateFixtures.BatchProbe.reset();
-    assertEquals(sortedRows(spark().sql("SELECT k, count(*) FROM e GROUP BY k")),
-        sortedRows(spark().sql("SELECT k, q_batches(v) FROM e GROUP BY k")));
-    assertTrue(AggregateFixtures.BatchProbe.MAX_ROWS.get() <= 100);
-    // Spark's own operators pass rows one at a time; they still arrive in batches.
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    try {
+    withConf(QuiverConf.BATCH_SIZE, "100", () -> {
       AggregateFixtures.BatchProbe.reset();
-      assertEquals(List.of("[1000]"), rows(spark().sql("SELECT q_batches(v) FROM e")));
-      assertTrue(AggregateFixtures.BatchProbe.MAX_ROWS.get() > 1);
+      assertEquals(sortedRows(spark().sql("SELECT k, count(*) FROM e GROUP BY k")),
+          sortedRows(spark().sql("SELECT k, q_batches(v) FROM e GROUP BY k")));
       assertTrue(AggregateFixtures.BatchProbe.MAX_ROWS.get() <= 100);
-    } finally {
-      spark().conf().unset(AggregateConf.OPERATORS);
-    }
+      // Spark's own operators pass rows one at a time; they still arrive in batches.
+      withConf(AggregateConf.OPERATORS, "false", () -> {
+        AggregateFixtures.BatchProbe.reset();
+        assertEquals(List.of("[1000]"), rows(spark().sql("SELECT q_batches(v) FROM e")));
+        assertTrue(AggregateFixtures.BatchProbe.MAX_ROWS.get() > 1);
+        assertTrue(AggregateFixtures.BatchProbe.MAX_ROWS.get() <= 100);
+      });
+    });
   }
 
   @Test
   void aHugeSingleGroupStreamsThroughUpdateInBoundedBatches() {
-    spark().conf().set(QuiverConf.BATCH_SIZE, "1000");
-    for (String function : List.of("q_batches", "q_batches_single")) {
-      AggregateFixtures.BatchProbe.reset();
-      assertEquals(List.of("[7,200000]"), rows(spark().sql("SELECT 7 AS k, " + function
-          + "(id) FROM range(0, 200000, 1, 1) GROUP BY 1")), function);
-      assertEquals(1000, AggregateFixtures.BatchProbe.MAX_ROWS.get(), function);
-      assertEquals(200, AggregateFixtures.BatchProbe.UPDATES.get(), function);
-    }
+    withConf(QuiverConf.BATCH_SIZE, "1000", () -> {
+      for (String function : List.of("q_batches", "q_batches_single")) {
+        AggregateFixtures.BatchProbe.reset();
+        assertEquals(List.of("[7,200000]"), rows(spark().sql("SELECT 7 AS k, " + function
+            + "(id) FROM range(0, 200000, 1, 1) GROUP BY 1")), function);
+        assertEquals(1000, AggregateFixtures.BatchProbe.MAX_ROWS.get(), function);
+        assertEquals(200, AggregateFixtures.BatchProbe.UPDATES.get(), function);
+      }
+    });
   }
 
   /**
@@ -121,13 +108,14 @@ class AggregateExecutionTest extends QuiverSession {
    * {@code groups} rows, and its final aggregation spilled.
    */
   private static Dataset<Row> spillsLike(String quiver, String builtin, long groups) {
-    spark().conf().set(AggregateConf.MAX_GROUPS, "64");
-    Dataset<Row> df = spark().sql(quiver);
-    assertEquals(sortedRows(spark().sql(builtin)), sortedRows(df));
-    QuiverHashAggregateExec last = hashAggregate(df, false);
-    assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
-    assertEquals(groups, metric(last, "numOutputRows"));
-    return df;
+    return withConf(AggregateConf.MAX_GROUPS, "64", () -> {
+      Dataset<Row> df = spark().sql(quiver);
+      assertEquals(sortedRows(spark().sql(builtin)), sortedRows(df));
+      QuiverHashAggregateExec last = hashAggregate(df, false);
+      assertTrue(metric(last, "numSpills") > 0, "final aggregation spilled");
+      assertEquals(groups, metric(last, "numOutputRows"));
+      return df;
+    });
   }
 
   @Test
@@ -152,25 +140,26 @@ class AggregateExecutionTest extends QuiverSession {
 
   @Test
   void sortedAggregationFinishesGroupsAsTheyEnd() {
-    spark().conf().set(QuiverConf.BATCH_SIZE, "16");
     String quiver = "SELECT id % 500 AS k, q_sorted(id), q_batches_single(id), count(*) "
         + "FROM range(0, 3000, 1, 3) GROUP BY id % 500";
-    assertEquals(sortedRows(spark().sql("SELECT id % 500 AS k, sort_array(collect_list(id)), "
+    withConf(QuiverConf.BATCH_SIZE, "16", () -> assertEquals(
+        sortedRows(spark().sql("SELECT id % 500 AS k, sort_array(collect_list(id)), "
             + "count(id), count(*) FROM range(0, 3000, 1, 3) GROUP BY id % 500")),
-        sortedRows(spark().sql(quiver)));
+        sortedRows(spark().sql(quiver))));
   }
 
   @Test
   void quiverAndSparkOperatorsShareTheStateFormat() {
-    spark().conf().set("spark.sql.adaptive.enabled", "false");
-    Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(d), sum(v) FROM e GROUP BY k");
-    List<String> expected = sortedRows(spark().sql(
-        "SELECT k, sum(v), avg(d), sum(v) FROM e GROUP BY k"));
-    SparkPlan plan = df.queryExecution().executedPlan();
-    // Spark's operator merges the states Quiver's partial aggregation wrote...
-    assertEquals(expected, run(plan, op -> op.partialOutput() ? op : op.toSpark()));
-    // ... and Quiver's operator merges the states Spark's partial aggregation wrote.
-    assertEquals(expected, run(plan, op -> op.partialOutput() ? op.toSpark() : op));
+    withConf("spark.sql.adaptive.enabled", "false", () -> {
+      Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(d), sum(v) FROM e GROUP BY k");
+      List<String> expected = sortedRows(spark().sql(
+          "SELECT k, sum(v), avg(d), sum(v) FROM e GROUP BY k"));
+      SparkPlan plan = df.queryExecution().executedPlan();
+      // Spark's operator merges the states Quiver's partial aggregation wrote...
+      assertEquals(expected, run(plan, op -> op.partialOutput() ? op : op.toSpark()));
+      // ... and Quiver's operator merges the states Spark's partial aggregation wrote.
+      assertEquals(expected, run(plan, op -> op.partialOutput() ? op.toSpark() : op));
+    });
   }
 
   private static List<String> run(SparkPlan plan,

@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +14,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,19 +33,10 @@ class AggregateFallbackTest extends QuiverSession {
         "cast(id AS double) AS d").createOrReplaceTempView("fb");
   }
 
-  @AfterEach
-  void resetSettings() {
-    spark().conf().unset(AggregateConf.OPERATORS);
-  }
-
-  private static String explain(Dataset<Row> df) {
-    return df.queryExecution().explainString(ExplainMode.fromString("extended"));
-  }
-
   @Test
   void nextToAnAggregateLeftToSpark() {
     Dataset<Row> df = spark().sql("SELECT k, percentile(v, 0.5), q_sum(v) FROM fb GROUP BY k");
-    String explain = explain(df);
+    String explain = explain(df, "extended");
     assertEquals(5, df.collectAsList().size());
     String physical = explain.substring(explain.indexOf("== Physical Plan =="));
     assertTrue(physical.contains("ObjectHashAggregate"), physical);
@@ -60,8 +51,8 @@ class AggregateFallbackTest extends QuiverSession {
 
   @Test
   void operatorsSwitchedOff() {
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    String explain = explain(spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k"));
+    String explain = withConf(AggregateConf.OPERATORS, "false", () -> explain(
+        spark().sql("SELECT k, q_sum(v), q_avg(d) FROM fb GROUP BY k"), "extended"));
     assertTrue(explain.contains("[row by row: spark.quiver.aggregate.operators is false]"),
         explain);
     assertEquals(1, warnings.size(), warnings.toString());
@@ -72,7 +63,7 @@ class AggregateFallbackTest extends QuiverSession {
   @Test
   void nothingToSayOnQuiversOperators() {
     Dataset<Row> df = spark().sql("SELECT k, q_sum(v), sum(v) FROM fb GROUP BY k");
-    String explain = explain(df);
+    String explain = explain(df, "extended");
     assertTrue(explain.contains("QuiverHashAggregate"), explain);
     assertFalse(explain.contains("row by row"), explain);
     df.collectAsList();

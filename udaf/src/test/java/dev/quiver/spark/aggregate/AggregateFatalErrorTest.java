@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.aggregate.GroupsAccumulator;
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
@@ -104,18 +103,14 @@ class AggregateFatalErrorTest extends QuiverSession {
     List<String> phases = new ArrayList<>(PHASES);
     phases.add("none");
     for (String phase : phases) {
-      Overflowing f = new Overflowing(phase);
-      if (!spark().catalog().functionExists(f.name())) {
-        Quiver.register(spark(), f);
-      }
+      ensureRegistered(new Overflowing(phase));
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"true", "false"})
   void aStackOverflowInAnyPhaseFailsOnlyTheQuery(String quiverOperators) {
-    spark().conf().set(AggregateConf.OPERATORS, quiverOperators);
-    try {
+    withConf(AggregateConf.OPERATORS, quiverOperators, () -> {
       for (String phase : PHASES) {
         String name = functionName(phase);
         try {
@@ -133,9 +128,7 @@ class AggregateFatalErrorTest extends QuiverSession {
           assertTrue(text.contains("StackOverflowError"), text);
         }
       }
-    } finally {
-      spark().conf().unset(AggregateConf.OPERATORS);
-    }
+    });
     assertEquals(3, spark().sql("SELECT k, count(x) FROM fatal_input GROUP BY k")
         .collectAsList().size());
   }
@@ -143,15 +136,12 @@ class AggregateFatalErrorTest extends QuiverSession {
   @ParameterizedTest
   @ValueSource(strings = {"0", "-1", "x", "2000000000"})
   void maxGroupsHasBounds(String bad) {
-    spark().conf().set(AggregateConf.MAX_GROUPS, bad);
-    try {
+    withConf(AggregateConf.MAX_GROUPS, bad, () -> {
       String text = QuiverSession.analysisError(
           "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k",
           QuiverException.INVALID_SETTING, "22022").getMessage();
       assertTrue(text.contains(AggregateConf.MAX_GROUPS + " must be an integer from 1 to "
           + (1 << 30) + ", got '" + bad + "'"), text);
-    } finally {
-      spark().conf().unset(AggregateConf.MAX_GROUPS);
-    }
+    });
   }
 }

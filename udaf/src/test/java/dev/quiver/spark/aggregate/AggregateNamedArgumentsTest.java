@@ -2,9 +2,7 @@ package dev.quiver.spark.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
-import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,16 +17,7 @@ class AggregateNamedArgumentsTest extends QuiverSession {
   public static final class WeightedSum extends AggregateFixtures.LongState {
     public WeightedSum() {
       super("weighted_sum", true, "bigint", "bigint");
-    }
-
-    @Override
-    public List<String> parameterNames() {
-      return List.of("value", "weight");
-    }
-
-    @Override
-    public int requiredParameters() {
-      return 1;
+      namedParameters(1, "value", "weight");
     }
 
     @Override
@@ -45,9 +34,7 @@ class AggregateNamedArgumentsTest extends QuiverSession {
 
   @BeforeAll
   static void register() {
-    if (!spark().catalog().functionExists("weighted_sum")) {
-      Quiver.register(spark(), new WeightedSum());
-    }
+    ensureRegistered(new WeightedSum());
   }
 
   /** Over the values 1, 2, 3 and 4, whose sum is 10. */
@@ -58,8 +45,7 @@ class AggregateNamedArgumentsTest extends QuiverSession {
       "weighted_sum(value => id) | 10",
       "weighted_sum(value => id) FILTER (WHERE id < 4) | 6"})
   void positionalNamedAndOptional(String call, String expected) {
-    assertEquals(expected, spark().sql("SELECT " + call + " FROM range(1, 5)").collectAsList()
-        .get(0).get(0).toString(), call);
+    assertEquals(expected, firstValue("SELECT " + call + " FROM range(1, 5)"), call);
   }
 
   @ParameterizedTest

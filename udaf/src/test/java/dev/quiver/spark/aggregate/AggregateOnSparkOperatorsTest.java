@@ -1,7 +1,7 @@
 package dev.quiver.spark.aggregate;
 
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,11 +37,6 @@ class AggregateOnSparkOperatorsTest extends QuiverSession {
         "cast(id AS double) / 4 AS d").createOrReplaceTempView("so");
   }
 
-  @AfterEach
-  void resetSettings() {
-    spark().conf().unset(AggregateConf.OPERATORS);
-  }
-
   private void assertSameWithoutWarnings(String quiver, String builtin) {
     Dataset<Row> actual = spark().sql(quiver);
     assertEquals(sortedRows(spark().sql(builtin)), sortedRows(actual), quiver);
@@ -53,15 +47,16 @@ class AggregateOnSparkOperatorsTest extends QuiverSession {
 
   @Test
   void sparkOperatorsWhenQuiverOperatorsAreOff() {
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    assertSameWithoutWarnings("SELECT k, q_sum(v), q_avg(d) FROM so GROUP BY k",
-        "SELECT k, sum(v), avg(d) FROM so GROUP BY k");
-    assertSameWithoutWarnings("SELECT q_sum(v), q_avg(d) FROM so",
-        "SELECT sum(v), avg(d) FROM so");
-    assertSameWithoutWarnings("SELECT k, q_sorted(v) FROM so WHERE v < 60 GROUP BY k",
-        "SELECT k, sort_array(collect_list(v)) FROM so WHERE v < 60 GROUP BY k");
-    assertSameWithoutWarnings("SELECT k, q_sum(DISTINCT v % 10), q_avg(d) FROM so GROUP BY k",
-        "SELECT k, sum(DISTINCT v % 10), avg(d) FROM so GROUP BY k");
+    withConf(AggregateConf.OPERATORS, "false", () -> {
+      assertSameWithoutWarnings("SELECT k, q_sum(v), q_avg(d) FROM so GROUP BY k",
+          "SELECT k, sum(v), avg(d) FROM so GROUP BY k");
+      assertSameWithoutWarnings("SELECT q_sum(v), q_avg(d) FROM so",
+          "SELECT sum(v), avg(d) FROM so");
+      assertSameWithoutWarnings("SELECT k, q_sorted(v) FROM so WHERE v < 60 GROUP BY k",
+          "SELECT k, sort_array(collect_list(v)) FROM so WHERE v < 60 GROUP BY k");
+      assertSameWithoutWarnings("SELECT k, q_sum(DISTINCT v % 10), q_avg(d) FROM so GROUP BY k",
+          "SELECT k, sum(DISTINCT v % 10), avg(d) FROM so GROUP BY k");
+    });
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.quiver.spark.aggregate;
 
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.rows;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -203,8 +203,7 @@ class AggregateQueryTest extends QuiverSession {
 
   @Test
   void sparkOperatorsGiveTheSameResults() {
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    try {
+    withConf(AggregateConf.OPERATORS, "false", () -> {
       Dataset<Row> df = spark().sql("SELECT k, q_sum(v), q_avg(d), q_sorted(v) FROM t "
           + "WHERE v < 60 GROUP BY k");
       assertEquals(sortedRows(spark().sql("SELECT k, sum(v), avg(d), sort_array(collect_list(v)) "
@@ -213,16 +212,12 @@ class AggregateQueryTest extends QuiverSession {
       assertTrue(operators(df, QuiverAggregateExec.class).isEmpty());
       assertEquals(List.of("[null,null,0]"),
           rows(spark().sql("SELECT q_sum(v), q_avg(d), count(*) FROM t WHERE k > 100")));
-    } finally {
-      spark().conf().unset(AggregateConf.OPERATORS);
-    }
+    });
   }
 
   @Test
   void resultsOfStructuredTypes() {
-    if (!spark().catalog().functionExists("q_describe")) {
-      Quiver.register(spark(), new ResultTypes());
-    }
+    ensureRegistered(new ResultTypes());
     List<String> result = rows(spark().sql(
         "SELECT k, q_describe(v) FROM t WHERE k IN (1, 6) GROUP BY k ORDER BY k"));
     assertEquals(List.of("[1,[35,ArraySeq(1, 6),Map(small -> 2),1.00,2024-01-01]]",

@@ -1,18 +1,16 @@
 package dev.quiver.spark.aggregate;
 
-import static dev.quiver.spark.aggregate.Plans.metric;
-import static dev.quiver.spark.aggregate.Plans.operators;
 import static dev.quiver.spark.aggregate.Plans.sortedRows;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
-import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,18 +25,7 @@ class AggregateStateTest extends QuiverSession {
   static void data() {
     spark().range(0, 2000, 1, 4).selectExpr("id % 50 AS k", "if(id % 9 = 4, null, id) AS v")
         .createOrReplaceTempView("st");
-    if (!spark().catalog().functionExists("q_total")) {
-      Quiver.register(spark(), new StateFixtures.Total());
-      Quiver.register(spark(), new StateFixtures.Spread());
-    }
-  }
-
-  @AfterEach
-  void resetSettings() {
-    for (String key : List.of(AggregateConf.OPERATORS, AggregateConf.MAX_GROUPS,
-        "spark.sql.shuffle.partitions")) {
-      spark().conf().unset(key);
-    }
+    ensureRegistered(new StateFixtures.Total(), new StateFixtures.Spread());
   }
 
   private static final String QUIVER = "SELECT k, q_total(v), q_spread(v) FROM st GROUP BY k";
@@ -49,41 +36,43 @@ class AggregateStateTest extends QuiverSession {
     long batches = StateFixtures.Total.MERGE_BATCHES.get();
     long merged = StateFixtures.Total.STATES_MERGED.get();
     long columns = StateFixtures.Total.STATE_COLUMNS.get();
-    spark().conf().set("spark.sql.shuffle.partitions", "2");
-    Dataset<Row> df = spark().sql(QUIVER);
-    assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
-    QuiverHashAggregateExec partial = operators(df, QuiverHashAggregateExec.class).stream()
-        .filter(QuiverAggregateExec::partialOutput).findFirst().orElseThrow();
-    long states = metric(partial, "numOutputRows");
-    assertEquals(200, states, "4 partitions of 50 groups");
-    assertEquals(states, StateFixtures.Total.STATES_MERGED.get() - merged,
-        "every partial state merged through mergeBatch");
-    long calls = StateFixtures.Total.MERGE_BATCHES.get() - batches;
-    assertTrue(calls >= 1 && calls <= 2, "one batch per final partition, got " + calls);
-    assertEquals(4, StateFixtures.Total.STATE_COLUMNS.get() - columns,
-        "one state column per partial task");
+    withConf("spark.sql.shuffle.partitions", "2", () -> {
+      Dataset<Row> df = spark().sql(QUIVER);
+      assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
+      QuiverHashAggregateExec partial = operators(df, QuiverHashAggregateExec.class).stream()
+          .filter(QuiverAggregateExec::partialOutput).findFirst().orElseThrow();
+      long states = metric(partial, "numOutputRows");
+      assertEquals(200, states, "4 partitions of 50 groups");
+      assertEquals(states, StateFixtures.Total.STATES_MERGED.get() - merged,
+          "every partial state merged through mergeBatch");
+      long calls = StateFixtures.Total.MERGE_BATCHES.get() - batches;
+      assertTrue(calls >= 1 && calls <= 2, "one batch per final partition, got " + calls);
+      assertEquals(4, StateFixtures.Total.STATE_COLUMNS.get() - columns,
+          "one state column per partial task");
+    });
   }
 
   @Test
   void finalPhaseSpillsAndMergesStateColumnsBack() {
-    spark().conf().set(AggregateConf.MAX_GROUPS, "7");
-    spark().conf().set("spark.sql.shuffle.partitions", "1");
-    Dataset<Row> df = spark().sql(QUIVER);
-    assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
-    QuiverHashAggregateExec last = operators(df, QuiverHashAggregateExec.class).stream()
-        .filter(op -> !op.partialOutput()).findFirst().orElseThrow();
-    assertTrue(metric(last, "numSpills") > 0, "the final phase spilled");
+    withConf(Map.of(AggregateConf.MAX_GROUPS, "7", "spark.sql.shuffle.partitions", "1"), () -> {
+      Dataset<Row> df = spark().sql(QUIVER);
+      assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
+      QuiverHashAggregateExec last = operators(df, QuiverHashAggregateExec.class).stream()
+          .filter(op -> !op.partialOutput()).findFirst().orElseThrow();
+      assertTrue(metric(last, "numSpills") > 0, "the final phase spilled");
+    });
   }
 
   @Test
   void standardCodecStatesCrossSparksOwnOperators() {
-    spark().conf().set(AggregateConf.OPERATORS, "false");
-    Dataset<Row> df = spark().sql(QUIVER);
-    assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
-    assertTrue(operators(df, QuiverAggregateExec.class).isEmpty());
-    Dataset<Row> global = spark().sql("SELECT q_total(v), q_spread(v) FROM st");
-    assertEquals(sortedRows(spark().sql("SELECT sum(v), max(v) - min(v) FROM st")),
-        sortedRows(global));
+    withConf(AggregateConf.OPERATORS, "false", () -> {
+      Dataset<Row> df = spark().sql(QUIVER);
+      assertEquals(sortedRows(spark().sql(BUILTIN)), sortedRows(df));
+      assertTrue(operators(df, QuiverAggregateExec.class).isEmpty());
+      Dataset<Row> global = spark().sql("SELECT q_total(v), q_spread(v) FROM st");
+      assertEquals(sortedRows(spark().sql("SELECT sum(v), max(v) - min(v) FROM st")),
+          sortedRows(global));
+    });
   }
 
   @Test

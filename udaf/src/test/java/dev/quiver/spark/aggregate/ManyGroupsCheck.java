@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.spark.testing.QueryPlans;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -56,12 +57,12 @@ public final class ManyGroupsCheck {
       ok &= right;
       System.out.printf(Locale.ROOT, "%-6s %,d groups in %.1f s, %s%n", function, row.getLong(0),
           seconds, right ? "correct" : "WRONG: " + row);
-      for (QuiverHashAggregateExec op : Plans.operators(df, QuiverHashAggregateExec.class)) {
+      for (QuiverHashAggregateExec op : QueryPlans.operators(df, QuiverHashAggregateExec.class)) {
         System.out.printf(Locale.ROOT, "       %s: %,d rows in, %,d groups, %d early flushes "
             + "or spills, %,d bytes spilled, peak table memory summed over tasks %,d bytes%n",
-            op.partialOutput() ? "partial" : "final  ", Plans.metric(op, "numInputRows"),
-            Plans.metric(op, "numGroups"), Plans.metric(op, "numSpills"),
-            Math.max(0, Plans.metric(op, "spillSize")), Plans.metric(op, "peakMemory"));
+            op.partialOutput() ? "partial" : "final  ", QueryPlans.metric(op, "numInputRows"),
+            QueryPlans.metric(op, "numGroups"), QueryPlans.metric(op, "numSpills"),
+            Math.max(0, QueryPlans.metric(op, "spillSize")), QueryPlans.metric(op, "peakMemory"));
       }
     }
     long peak = 0;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.table.AnalyzeArguments;
 import dev.quiver.function.table.AnalyzeResult;
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +40,7 @@ class AnalyzeResultErrorsTest extends QuiverSession {
   @BeforeAll
   static void register() {
     spark().sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("ar");
-    if (!spark().catalog().functionExists("bad_analyze")) {
-      Quiver.register(spark(), new BadAnalyze());
-    }
+    ensureRegistered(new BadAnalyze());
   }
 
   private static String invalid(String mode) {

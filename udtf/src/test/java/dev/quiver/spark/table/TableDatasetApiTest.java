@@ -1,6 +1,7 @@
 package dev.quiver.spark.table;
 
 import static dev.quiver.spark.table.TableFunctionSqlTest.rows;
+import static dev.quiver.spark.testing.QueryPlans.explain;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,8 +60,7 @@ class TableDatasetApiTest extends QuiverSession {
         .cogroup(QuiverTables.groupBy(other, col("k")))
         .applyInArrow(new TableFixtures.CountBoth());
     assertEquals(List.of("[0,4,3,18]", "[1,4,2,22]", "[2,4,0,26]"), rows(both.orderBy("k")));
-    String explain = both.queryExecution().explainString(
-        org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+    String explain = explain(both, "simple");
     assertTrue(explain.contains("QuiverCoGroupedMap count_both"), explain);
 
     Dataset<Row> intKeys = other.selectExpr("cast(k AS int) AS k", "y");

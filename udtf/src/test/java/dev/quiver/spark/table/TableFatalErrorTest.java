@@ -11,7 +11,6 @@ import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.FatalErrors;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
@@ -83,10 +82,7 @@ class TableFatalErrorTest extends QuiverSession {
         .createOrReplaceTempView("fatal_t");
     for (String phase : List.of("analyze", "open", "eval", "terminate", "close")) {
       for (boolean assertion : new boolean[] {false, true}) {
-        Overflowing f = new Overflowing(phase, assertion);
-        if (!spark().catalog().functionExists(f.name())) {
-          Quiver.register(spark(), f);
-        }
+        ensureRegistered(new Overflowing(phase, assertion));
       }
     }
   }

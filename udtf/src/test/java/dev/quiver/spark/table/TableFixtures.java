@@ -119,7 +119,8 @@ final class TableFixtures {
   /** Keeps rows whose column {@code value} exceeds the {@code threshold} argument. */
   public static final class ThresholdFilter extends DeclaredFunction implements TableFunction {
     public ThresholdFilter() {
-      super("threshold_filter_test", "k bigint, x bigint", List.of("threshold", "label"), 1);
+      super("threshold_filter_test", "k bigint, x bigint");
+      namedParameters(1, "threshold", "label");
     }
 
     @Override

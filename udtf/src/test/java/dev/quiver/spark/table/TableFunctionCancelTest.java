@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.Cancellation;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
@@ -26,12 +25,7 @@ class TableFunctionCancelTest extends QuiverSession {
 
   @BeforeAll
   static void register() {
-    for (var f : new dev.quiver.function.table.TableFunction[] {
-        new StreamingFixtures.SlowBatches(), new StreamingFixtures.SlowRows()}) {
-      if (!spark().catalog().functionExists(f.name())) {
-        Quiver.register(spark(), f);
-      }
-    }
+    ensureRegistered(new StreamingFixtures.SlowBatches(), new StreamingFixtures.SlowRows());
   }
 
   private static Cancellation.Outcome cancel(String sql, boolean interrupt,

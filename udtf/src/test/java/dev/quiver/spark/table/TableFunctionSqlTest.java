@@ -1,5 +1,8 @@
 package dev.quiver.spark.table;
 
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.metric;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +12,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +24,6 @@ class TableFunctionSqlTest extends QuiverSession {
     spark.sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("t");
     spark.sql("SELECT * FROM VALUES (1, 10), (1, 30), (2, 5) AS v(partition_key, value)")
         .createOrReplaceTempView("tv");
-  }
-
-  @AfterEach
-  void resetBatchSize() {
-    spark().conf().unset("spark.quiver.batchSize");
   }
 
   static List<String> rows(String sql) {
@@ -47,12 +44,13 @@ class TableFunctionSqlTest extends QuiverSession {
 
   @Test
   void partitionBySingleKeyStreamsEachGroupInOrderedBatches() {
-    spark().conf().set("spark.quiver.batchSize", "2");
-    assertEquals(List.of(
-        "[eval,0,2,0,3]", "[eval,0,2,6,9]", "[terminate,0,2,null]",
-        "[eval,1,2,1,4]", "[eval,1,2,7,10]", "[terminate,1,2,null]",
-        "[eval,2,2,2,5]", "[eval,2,2,8,11]", "[terminate,2,2,null]"),
-        rows("SELECT * FROM trace(TABLE(t) PARTITION BY k ORDER BY x) ORDER BY keys, kind, val"));
+    withConf("spark.quiver.batchSize", "2", () -> {
+      assertEquals(List.of(
+          "[eval,0,2,0,3]", "[eval,0,2,6,9]", "[terminate,0,2,null]",
+          "[eval,1,2,1,4]", "[eval,1,2,7,10]", "[terminate,1,2,null]",
+          "[eval,2,2,2,5]", "[eval,2,2,8,11]", "[terminate,2,2,null]"),
+          rows("SELECT * FROM trace(TABLE(t) PARTITION BY k ORDER BY x) ORDER BY keys, kind, val"));
+    });
   }
 
   @Test
@@ -73,12 +71,13 @@ class TableFunctionSqlTest extends QuiverSession {
 
   @Test
   void withSinglePartition() {
-    spark().conf().set("spark.quiver.batchSize", "5");
-    assertEquals(List.of("[eval,5,11,10,9,8,7]", "[eval,5,6,5,4,3,2]", "[eval,2,1,0]",
-        "[terminate,3]"),
-        rows("SELECT kind, rows, val FROM trace(TABLE(SELECT x AS k, x FROM t) "
-            + "WITH SINGLE PARTITION ORDER BY x DESC)").stream()
-            .map(r -> r.replace(",null]", "]")).collect(Collectors.toList()));
+    withConf("spark.quiver.batchSize", "5", () -> {
+      assertEquals(List.of("[eval,5,11,10,9,8,7]", "[eval,5,6,5,4,3,2]", "[eval,2,1,0]",
+          "[terminate,3]"),
+          rows("SELECT kind, rows, val FROM trace(TABLE(SELECT x AS k, x FROM t) "
+              + "WITH SINGLE PARTITION ORDER BY x DESC)").stream()
+              .map(r -> r.replace(",null]", "]")).collect(Collectors.toList()));
+    });
   }
 
   @Test
@@ -103,9 +102,8 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(List.of("[1,1]", "[3,1]", "[3,2]", "[3,3]"),
         rows("SELECT s.n, f.i FROM VALUES (1), (3), (0) AS s(n), LATERAL series(s.n) f "
             + "ORDER BY s.n, f.i"));
-    String plan = spark().sql("SELECT * FROM VALUES (1) AS s(n), LATERAL series(s.n)")
-        .queryExecution().explainString(
-            org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+    String plan = explain(spark().sql("SELECT * FROM VALUES (1) AS s(n), LATERAL series(s.n)"),
+        "simple");
     assertTrue(plan.contains("QuiverTableFunction series(n#"), plan);
   }
 
@@ -134,43 +132,48 @@ class TableFunctionSqlTest extends QuiverSession {
 
   @Test
   void analyzeComputesSchemaAndRequestsPartitioning() {
-    spark().conf().set("spark.quiver.batchSize", "3");
-    assertEquals(List.of("[eval,0,3,9,6,3]", "[eval,0,1,0]", "[terminate,0,2,null]"),
-        rows("SELECT * FROM self_partitioned(TABLE(t)) WHERE keys = '0' ORDER BY kind, rows DESC"));
-    Dataset<Row> columns = spark().sql("SELECT * FROM columns(3)");
-    assertEquals(List.of("c0", "c1", "c2"), List.of(columns.columns()));
-    assertEquals(List.of("[0,1,2]"), rows(columns));
-    String failure = failureOf(() -> spark().sql("SELECT * FROM t, LATERAL columns(t.x)"));
-    assertTrue(failure.contains("Quiver function `columns` failed in analyze(): "
-        + "java.lang.IllegalArgumentException: columns takes one constant int, got (<column>)"),
-        failure);
-    assertEquals("k bigint, x bigint".toUpperCase(),
-        spark().sql("SELECT * FROM echo(TABLE(t))").schema().toDDL()
-            .replace(" NOT NULL", "").replace(",", ", ").toUpperCase());
+    withConf("spark.quiver.batchSize", "3", () -> {
+      assertEquals(List.of("[eval,0,3,9,6,3]", "[eval,0,1,0]", "[terminate,0,2,null]"),
+          rows("SELECT * FROM self_partitioned(TABLE(t)) WHERE keys = '0' "
+              + "ORDER BY kind, rows DESC"));
+      Dataset<Row> columns = spark().sql("SELECT * FROM columns(3)");
+      assertEquals(List.of("c0", "c1", "c2"), List.of(columns.columns()));
+      assertEquals(List.of("[0,1,2]"), rows(columns));
+      String failure = failureOf(() -> spark().sql("SELECT * FROM t, LATERAL columns(t.x)"));
+      assertTrue(failure.contains("Quiver function `columns` failed in analyze(): "
+          + "java.lang.IllegalArgumentException: columns takes one constant int, got (<column>)"),
+          failure);
+      assertEquals("k bigint, x bigint".toUpperCase(),
+          spark().sql("SELECT * FROM echo(TABLE(t))").schema().toDDL()
+              .replace(" NOT NULL", "").replace(",", ", ").toUpperCase());
+    });
   }
 
   @Test
   void skipRestOfInputGoesToTerminate() {
-    spark().conf().set("spark.quiver.batchSize", "2");
-    assertEquals(List.of("[-1,1]", "[-1,1]", "[-1,1]", "[0,0]", "[0,3]", "[1,1]", "[1,4]",
-        "[2,2]", "[2,5]"),
-        rows("SELECT * FROM first_batch(TABLE(t) PARTITION BY k ORDER BY x) ORDER BY k, x"));
+    withConf("spark.quiver.batchSize", "2", () -> {
+      assertEquals(List.of("[-1,1]", "[-1,1]", "[-1,1]", "[0,0]", "[0,3]", "[1,1]", "[1,4]",
+          "[2,2]", "[2,5]"),
+          rows("SELECT * FROM first_batch(TABLE(t) PARTITION BY k ORDER BY x) ORDER BY k, x"));
+    });
   }
 
   @Test
   void explainNamesTheOperatorAndMetricsCount() {
-    spark().conf().set("spark.quiver.batchSize", "2");
-    Dataset<Row> df = spark().sql("SELECT * FROM trace(TABLE(t) PARTITION BY k)");
-    assertEquals(9, df.collectAsList().size());
-    String explain = df.queryExecution().explainString(
-        org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
-    assertTrue(explain.contains("QuiverTableFunction trace(TABLE) PARTITION BY"), explain);
-    org.apache.spark.sql.execution.SparkPlan op = operator(df, "QuiverTableFunction");
-    assertEquals(12L, op.metrics().apply("numInputRows").value());
-    assertEquals(9L, op.metrics().apply("numOutputRows").value());
-    assertEquals(6L, op.metrics().apply("numBatches").value());
-    assertEquals(3L, op.metrics().apply("numGroups").value());
-    assertTrue(op.metrics().apply("functionTime").value() > 0);
+    withConf("spark.quiver.batchSize", "2", () -> {
+      Dataset<Row> df = spark().sql("SELECT * FROM trace(TABLE(t) PARTITION BY k)");
+      assertEquals(9, df.collectAsList().size());
+      String explain = explain(df, "simple");
+      assertTrue(explain.contains("QuiverTableFunction trace(TABLE) PARTITION BY"), explain);
+      List<TableFunctionExec> ops = operators(df, TableFunctionExec.class);
+      assertEquals(1, ops.size(), explain);
+      TableFunctionExec op = ops.get(0);
+      assertEquals(12L, metric(op, "numInputRows"));
+      assertEquals(9L, metric(op, "numOutputRows"));
+      assertEquals(6L, metric(op, "numBatches"));
+      assertEquals(3L, metric(op, "numGroups"));
+      assertTrue(metric(op, "functionTime") > 0);
+    });
   }
 
   @Test
@@ -186,25 +189,5 @@ class TableFunctionSqlTest extends QuiverSession {
     assertEquals(List.of("[24]"),
         rows("SELECT count(*) FROM t, LATERAL explode(array(t.x, t.k)) e"));
     assertEquals(List.of("[1]", "[2]"), rows("SELECT * FROM explode(array(1, 2))"));
-  }
-
-  static org.apache.spark.sql.execution.SparkPlan operator(Dataset<Row> df, String name) {
-    org.apache.spark.sql.execution.SparkPlan plan = df.queryExecution().executedPlan();
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec a) {
-      plan = a.finalPhysicalPlan();
-    }
-    List<org.apache.spark.sql.execution.SparkPlan> found = new java.util.ArrayList<>();
-    plan.foreach(new scala.runtime.AbstractFunction1<
-        org.apache.spark.sql.execution.SparkPlan, scala.runtime.BoxedUnit>() {
-      @Override
-      public scala.runtime.BoxedUnit apply(org.apache.spark.sql.execution.SparkPlan p) {
-        if (p.nodeName().equals(name)) {
-          found.add(p);
-        }
-        return scala.runtime.BoxedUnit.UNIT;
-      }
-    });
-    assertEquals(1, found.size(), plan.toString());
-    return found.get(0);
   }
 }

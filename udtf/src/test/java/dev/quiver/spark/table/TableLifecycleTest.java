@@ -17,7 +17,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,17 +37,15 @@ class TableLifecycleTest extends QuiverSession {
   }
 
   @BeforeEach
-  void oneTask() {
+  void clearEvents() {
     synchronized (TableLifecycleTest.class) {
       EVENTS.clear();
     }
-    spark().conf().set("spark.sql.shuffle.partitions", "1");
   }
 
-  @AfterEach
-  void reset() {
-    spark().conf().unset("spark.sql.shuffle.partitions");
-    spark().conf().unset("spark.quiver.batchSize");
+  /** Runs {@code test} with one shuffle partition: all groups in one task. */
+  private static void inOneTask(Runnable test) {
+    withConf("spark.sql.shuffle.partitions", "1", test);
   }
 
   /** Records its open and close. */
@@ -156,50 +153,58 @@ class TableLifecycleTest extends QuiverSession {
 
   @Test
   void oneInstanceServesTheGroupsOfATask() {
-    spark().conf().set("spark.quiver.batchSize", "2");
-    List<String> result = rows(QuiverTables.call(spark(), new Lifecycle(),
-        QuiverTables.asTable(keyed(12)).partitionBy(functions.col("k"))));
-    // Per-group fields start over in startGroup; the instance counts the groups it served.
-    assertEquals(List.of("[0,4,", "[1,4,", "[2,4,"),
-        result.stream().map(r -> r.substring(0, r.lastIndexOf(',') + 1)).toList());
-    assertEquals(List.of("1", "2", "3"),
-        result.stream().map(r -> r.substring(r.lastIndexOf(',') + 1, r.length() - 1)).sorted()
-            .toList());
-    List<String> group = List.of("startGroup", "eval", "eval", "terminate");
-    List<String> expected = new ArrayList<>(List.of("open"));
-    for (int g = 0; g < 3; g++) {
-      expected.addAll(group);
-    }
-    expected.add("close");
-    assertEquals(expected, events());
+    inOneTask(() -> {
+      List<String> result = withConf("spark.quiver.batchSize", "2",
+          () -> rows(QuiverTables.call(spark(), new Lifecycle(),
+              QuiverTables.asTable(keyed(12)).partitionBy(functions.col("k")))));
+      // Per-group fields start over in startGroup; the instance counts the groups it served.
+      assertEquals(List.of("[0,4,", "[1,4,", "[2,4,"),
+          result.stream().map(r -> r.substring(0, r.lastIndexOf(',') + 1)).toList());
+      assertEquals(List.of("1", "2", "3"),
+          result.stream().map(r -> r.substring(r.lastIndexOf(',') + 1, r.length() - 1)).sorted()
+              .toList());
+      List<String> group = List.of("startGroup", "eval", "eval", "terminate");
+      List<String> expected = new ArrayList<>(List.of("open"));
+      for (int g = 0; g < 3; g++) {
+        expected.addAll(group);
+      }
+      expected.add("close");
+      assertEquals(expected, events());
+    });
   }
 
   @Test
   void aCallWithoutGroupsOpensNothing() {
-    assertEquals(List.of(), rows(QuiverTables.call(spark(), new Lifecycle(),
-        QuiverTables.asTable(keyed(0)).partitionBy(functions.col("k")))));
-    assertEquals(List.of(), events());
+    inOneTask(() -> {
+      assertEquals(List.of(), rows(QuiverTables.call(spark(), new Lifecycle(),
+          QuiverTables.asTable(keyed(0)).partitionBy(functions.col("k")))));
+      assertEquals(List.of(), events());
+    });
   }
 
   @Test
   void closeFollowsAFailedOpen() {
-    String failure = failureOf(() -> QuiverTables.call(spark(), new FailingOpen(),
-        QuiverTables.asTable(keyed(6)).partitionBy(functions.col("k"))).collectAsList());
-    assertTrue(failure.contains("no connection"), failure);
-    assertEquals(List.of("open", "close"), events());
+    inOneTask(() -> {
+      String failure = failureOf(() -> QuiverTables.call(spark(), new FailingOpen(),
+          QuiverTables.asTable(keyed(6)).partitionBy(functions.col("k"))).collectAsList());
+      assertTrue(failure.contains("no connection"), failure);
+      assertEquals(List.of("open", "close"), events());
+    });
   }
 
   @Test
   void oneCoGroupInstanceServesTheKeysOfATask() {
-    List<String> result = rows(QuiverTables.groupBy(keyed(6), functions.col("k"))
-        .cogroup(QuiverTables.groupBy(keyed(3), functions.col("k")))
-        .applyInArrow(new CoLifecycle()));
-    assertEquals(List.of("[0,3]", "[1,3]", "[2,3]"), result);
-    List<String> expected = new ArrayList<>(List.of("open"));
-    for (int g = 0; g < 3; g++) {
-      expected.addAll(List.of("startGroup", "terminate"));
-    }
-    expected.add("close");
-    assertEquals(expected, events());
+    inOneTask(() -> {
+      List<String> result = rows(QuiverTables.groupBy(keyed(6), functions.col("k"))
+          .cogroup(QuiverTables.groupBy(keyed(3), functions.col("k")))
+          .applyInArrow(new CoLifecycle()));
+      assertEquals(List.of("[0,3]", "[1,3]", "[2,3]"), result);
+      List<String> expected = new ArrayList<>(List.of("open"));
+      for (int g = 0; g < 3; g++) {
+        expected.addAll(List.of("startGroup", "terminate"));
+      }
+      expected.add("close");
+      assertEquals(expected, events());
+    });
   }
 }

@@ -3,8 +3,6 @@ package dev.quiver.spark.table;
 import static dev.quiver.spark.table.TableFunctionSqlTest.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.quiver.function.table.TableFunction;
-import dev.quiver.spark.Quiver;
 import dev.quiver.spark.testing.QuiverSession;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,12 +14,8 @@ class TableSemanticsTest extends QuiverSession {
   @BeforeAll
   static void data() {
     spark().sql("SELECT id % 3 AS k, id AS x FROM range(0, 12)").createOrReplaceTempView("ts");
-    for (TableFunction f : List.of(new DeterminismFixtures.TagRows(),
-        new DeterminismFixtures.RandomSeries(), new DeterminismFixtures.RandomOrder())) {
-      if (!spark().catalog().functionExists(f.name())) {
-        Quiver.register(spark(), f);
-      }
-    }
+    ensureRegistered(new DeterminismFixtures.TagRows(), new DeterminismFixtures.RandomSeries(),
+        new DeterminismFixtures.RandomOrder());
   }
 
   /** The function sees the TABLE argument's columns only, not the keys computed for it. */
@@ -79,14 +73,10 @@ class TableSemanticsTest extends QuiverSession {
     assertEquals(List.of("[12,12]"), rows("WITH e AS (SELECT ts.x, s.i, s.r FROM ts,"
         + " LATERAL random_series(ts.k) s) SELECT count(*), count(DISTINCT a.r) FROM e a"
         + " JOIN e b ON a.x = b.x AND a.i = b.i AND a.r = b.r"));
-    try {
-      spark().conf().set("spark.sql.optimizer.optimizeOneRowRelationSubquery", "false");
-      analysisError("SELECT * FROM ts, LATERAL random_series(ts.k)",
-          "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_DETERMINISTIC_LATERAL_SUBQUERIES",
-          "0A000");
-    } finally {
-      spark().conf().unset("spark.sql.optimizer.optimizeOneRowRelationSubquery");
-    }
+    withConf("spark.sql.optimizer.optimizeOneRowRelationSubquery", "false",
+        () -> analysisError("SELECT * FROM ts, LATERAL random_series(ts.k)",
+            "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_DETERMINISTIC_LATERAL_SUBQUERIES",
+            "0A000"));
   }
 
   /** Computed once per row below the call, so the shuffle, sort and groups agree on them. */
