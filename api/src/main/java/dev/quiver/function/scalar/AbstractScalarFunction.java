@@ -1,8 +1,7 @@
 package dev.quiver.function.scalar;
 
+import dev.quiver.function.DeclaredFunction;
 import dev.quiver.function.ScalarFunction;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@link ScalarFunction} whose name, result type and argument types are given to its
@@ -37,35 +36,11 @@ import java.util.Objects;
  * {@code string} argument is shorter still as a {@link DoubleFunction}, {@link LongFunction},
  * {@link IntFunction} or {@link StringFunction}.
  */
-public abstract class AbstractScalarFunction implements ScalarFunction {
+public abstract class AbstractScalarFunction extends DeclaredFunction implements ScalarFunction {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
-  private final String resultType;
-  private final List<String> argumentTypes;
-
-  /**
-   * A function called {@code name} that returns {@code resultType} and takes arguments of
-   * {@code argumentTypes}, all Spark DDL type strings such as {@code "double"}.
-   */
+  /** The function {@code name(argumentTypes...)} returning {@code resultType}, as DDL types. */
   protected AbstractScalarFunction(String name, String resultType, String... argumentTypes) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.resultType = Objects.requireNonNull(resultType, "resultType");
-    this.argumentTypes = List.of(argumentTypes);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public final String resultType() {
-    return resultType;
-  }
-
-  @Override
-  public final List<String> argumentTypes() {
-    return argumentTypes;
+    super(name, resultType, argumentTypes);
   }
 }
