@@ -34,6 +34,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * SELECT plus_one(price) FROM items WHERE plus_one(price) > 10
  * }</pre>
  *
+ * {@code dev.quiver.function.scalar.AbstractScalarFunction} takes the name, result type and
+ * argument types in its constructor instead ({@code super("plus_one", "double", "double")}).
  * The same function on the short path of {@code dev.quiver.function.scalar}, which does the
  * allocation, null handling and value count once for every batch, at the same speed:
  *

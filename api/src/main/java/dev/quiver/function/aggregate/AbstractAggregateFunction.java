@@ -1,7 +1,6 @@
 package dev.quiver.function.aggregate;
 
-import java.util.List;
-import java.util.Objects;
+import dev.quiver.function.DeclaredFunction;
 
 /**
  * An {@link AggregateFunction} whose name, result type and argument types are given to its
@@ -27,35 +26,12 @@ import java.util.Objects;
  *
  * @param <S> the class of the per-group state
  */
-public abstract class AbstractAggregateFunction<S> implements AggregateFunction<S> {
+public abstract class AbstractAggregateFunction<S> extends DeclaredFunction
+    implements AggregateFunction<S> {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
-  private final String resultType;
-  private final List<String> argumentTypes;
-
-  /**
-   * A function called {@code name} that returns {@code resultType} and takes arguments of
-   * {@code argumentTypes}, all Spark DDL type strings such as {@code "double"}.
-   */
+  /** The function {@code name(argumentTypes...)} returning {@code resultType}, as DDL types. */
   protected AbstractAggregateFunction(String name, String resultType, String... argumentTypes) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.resultType = Objects.requireNonNull(resultType, "resultType");
-    this.argumentTypes = List.of(argumentTypes);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public final String resultType() {
-    return resultType;
-  }
-
-  @Override
-  public final List<String> argumentTypes() {
-    return argumentTypes;
+    super(name, resultType, argumentTypes);
   }
 }

@@ -2,8 +2,6 @@ package dev.quiver.function.scalar;
 
 import dev.quiver.function.ScalarFunction;
 import dev.quiver.function.arrow.Validity;
-import java.util.List;
-import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -23,35 +21,17 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  *
  * @param <V> the vector class of the argument and the result
  */
-public abstract class UnaryFunction<V extends FieldVector> implements ScalarFunction {
+public abstract class UnaryFunction<V extends FieldVector> extends AbstractScalarFunction {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
-  private final String type;
   private final MinorType vectorType;
   private final ColumnOp<V, V> column;
 
+  /** {@code type} is the Spark type of the argument and the result, for example "double". */
   UnaryFunction(String name, String type, MinorType vectorType, ColumnOp<V, V> column) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.type = type;
+    super(name, type, type);
     this.vectorType = vectorType;
     this.column = column;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  /** The Spark type of the argument and the result, for example {@code "double"}. */
-  @Override
-  public final String resultType() {
-    return type;
-  }
-
-  @Override
-  public final List<String> argumentTypes() {
-    return List.of(type);
   }
 
   @Override

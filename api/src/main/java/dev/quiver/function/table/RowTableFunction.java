@@ -5,8 +5,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * A {@link TableFunction} written one row at a time: {@link #evalRow} is called for every row of
  * every batch, in order, with a {@link Row} view over the Arrow batch, so no row is copied into
- * Java objects unless asked for. Everything else (result schema, {@code analyze},
- * {@code startGroup}, {@code terminate}, the lifecycle) is as in {@link TableFunction}; override
+ * Java objects unless asked for. The declaration and {@code validate} are as in
+ * {@link AbstractTableFunction}, everything else ({@code startGroup}, {@code terminate}, the
+ * lifecycle) as in {@link TableFunction}; override
  * {@link #eval} instead where a loop over the column vectors is faster.
  *
  * <pre>{@code
@@ -14,8 +15,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *   private Integer user;
  *   private long total;
  *
- *   public String name() { return "sum_per_user"; }
- *   public String resultSchema() { return "user_id int, total bigint"; }
+ *   public SumPerUser() {
+ *     super("sum_per_user", "user_id int, total bigint");   // name, result schema
+ *   }
  *
  *   public void startGroup() { user = null; total = 0; }
  *
@@ -30,10 +32,21 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }
  * }</pre>
  */
-public abstract class RowTableFunction implements TableFunction {
+public abstract class RowTableFunction extends AbstractTableFunction {
   private static final long serialVersionUID = 1L;
 
   private transient Row row;
+
+  /** A function that overrides {@code name()} and {@code resultSchema()} or {@code analyze}. */
+  public RowTableFunction() {}
+
+  /**
+   * A function called {@code name} that returns rows of {@code resultSchema}, as
+   * {@link AbstractTableFunction} declares it.
+   */
+  protected RowTableFunction(String name, String resultSchema) {
+    super(name, resultSchema);
+  }
 
   /** Calls {@link #evalRow} for each row of {@code table}. */
   @Override

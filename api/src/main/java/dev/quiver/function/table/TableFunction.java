@@ -42,7 +42,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }
  * }</pre>
  *
- * Declared in {@code META-INF/services/dev.quiver.function.QuiverFunction} (or registered with
+ * {@link AbstractTableFunction} takes the name and the result schema in its constructor instead
+ * ({@code super("sum_per_user", "user_id int, total_amount int, rows int")}), and
+ * {@link RowTableFunction} also reads the rows one at a time.
+ *
+ * <p>Declared in {@code META-INF/services/dev.quiver.function.QuiverFunction} (or registered with
  * {@code Quiver.register(spark, new SumPerUser())}), it is called like this:
  *
  * <pre>{@code

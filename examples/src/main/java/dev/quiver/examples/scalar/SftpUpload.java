@@ -1,7 +1,7 @@
 package dev.quiver.examples.scalar;
 
 import dev.quiver.function.FunctionContext;
-import dev.quiver.function.ScalarFunction;
+import dev.quiver.function.scalar.AbstractScalarFunction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -67,7 +66,7 @@ import org.apache.sshd.sftp.common.SftpException;
  * (30000), and from the secret {@code password}. The host key is not verified; check it in a
  * real deployment.
  */
-public final class SftpUpload implements ScalarFunction {
+public final class SftpUpload extends AbstractScalarFunction {
   private static final long serialVersionUID = 1L;
   static final String PREFIX = "spark.quiver.function.sftp_upload.";
 
@@ -84,6 +83,8 @@ public final class SftpUpload implements ScalarFunction {
 
   /** Uses these settings; the instance is serialized to the executors with them. */
   public SftpUpload(Settings settings) {
+    super("sftp_upload", "struct<file:string,status:string,error:string,size_bytes:bigint,"
+        + "duration_sec:double,attempt:int>", "string", "string");
     this.configured = settings;
   }
 
@@ -100,11 +101,6 @@ public final class SftpUpload implements ScalarFunction {
   }
 
   @Override
-  public String name() {
-    return "sftp_upload";
-  }
-
-  @Override
   public String description() {
     return "Uploads the local file to the remote path over SFTP, retrying with exponential "
         + "backoff; returns file, status ('ok' or 'failed'), error, size_bytes, duration_sec "
@@ -115,17 +111,6 @@ public final class SftpUpload implements ScalarFunction {
   @Override
   public boolean isDeterministic() {
     return false;
-  }
-
-  @Override
-  public String resultType() {
-    return "struct<file:string,status:string,error:string,size_bytes:bigint,"
-        + "duration_sec:double,attempt:int>";
-  }
-
-  @Override
-  public List<String> argumentTypes() {
-    return List.of("string", "string");
   }
 
   @Override

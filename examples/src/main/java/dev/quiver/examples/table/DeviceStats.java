@@ -1,7 +1,6 @@
 package dev.quiver.examples.table;
 
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.Row;
@@ -27,9 +26,8 @@ public final class DeviceStats extends RowTableFunction {
   private double sumOfSquares;
   private Long max;
 
-  @Override
-  public String name() {
-    return "device_stats";
+  public DeviceStats() {
+    super("device_stats", "device_id int, count int, mean double, stddev double, max_value int");
   }
 
   @Override
@@ -37,11 +35,6 @@ public final class DeviceStats extends RowTableFunction {
     return "Count, mean, standard deviation and maximum of the readings per device_id of a "
         + "TABLE(device_id int, reading int) partitioned by device_id.\n"
         + "SELECT * FROM device_stats(TABLE(readings) PARTITION BY device_id)";
-  }
-
-  @Override
-  public String resultSchema() {
-    return "device_id int, count int, mean double, stddev double, max_value int";
   }
 
   @Override
@@ -55,10 +48,9 @@ public final class DeviceStats extends RowTableFunction {
 
   /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
   @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     Calls.requireColumns(call, USAGE, "device_id", "int", "reading", Calls.INTEGER);
     Calls.requirePartitionBy(call, USAGE, "device_id");
-    return AnalyzeResult.of(resultSchema());
   }
 
   /** One reading at a time: the row view reads an int or bigint reading column alike. */

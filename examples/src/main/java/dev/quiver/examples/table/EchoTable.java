@@ -1,10 +1,9 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AbstractTableFunction;
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
 import java.util.List;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -20,11 +19,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *     QuiverTables.asTable(spark.range(5).selectExpr("id AS value")))
  * }</pre>
  */
-public final class EchoTable implements TableFunction {
+public final class EchoTable extends AbstractTableFunction {
 
-  @Override
-  public String name() {
-    return "echo_table";
+  public EchoTable() {
+    super("echo_table", "value int");
   }
 
   @Override
@@ -34,15 +32,9 @@ public final class EchoTable implements TableFunction {
   }
 
   @Override
-  public String resultSchema() {
-    return "value int";
-  }
-
-  @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     Calls.requireColumns(call, "echo_table(TABLE(SELECT id AS value FROM range(5)))", "value",
         Calls.INTEGER);
-    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

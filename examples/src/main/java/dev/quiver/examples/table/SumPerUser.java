@@ -1,10 +1,9 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AbstractTableFunction;
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -19,7 +18,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * per user is emitted once all of the user's rows were seen. {@code startGroup} sets the running
  * totals back to zero before each user's rows.
  */
-public final class SumPerUser implements TableFunction {
+public final class SumPerUser extends AbstractTableFunction {
   private static final String USAGE =
       "sum_per_user(TABLE(purchases) PARTITION BY user_id)";
 
@@ -27,9 +26,8 @@ public final class SumPerUser implements TableFunction {
   private int total;
   private int rows;
 
-  @Override
-  public String name() {
-    return "sum_per_user";
+  public SumPerUser() {
+    super("sum_per_user", "user_id int, total_amount int, rows int");
   }
 
   @Override
@@ -37,11 +35,6 @@ public final class SumPerUser implements TableFunction {
     return "The total amount and row count per user_id of a TABLE(user_id int, amount int) "
         + "partitioned by user_id.\n"
         + "SELECT * FROM sum_per_user(TABLE(purchases) PARTITION BY user_id)";
-  }
-
-  @Override
-  public String resultSchema() {
-    return "user_id int, total_amount int, rows int";
   }
 
   @Override
@@ -53,10 +46,9 @@ public final class SumPerUser implements TableFunction {
 
   /** The running totals are per user: without PARTITION BY user_id they would mix users. */
   @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     Calls.requireColumns(call, USAGE, "user_id", "int", "amount", "int");
     Calls.requirePartitionBy(call, USAGE, "user_id");
-    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

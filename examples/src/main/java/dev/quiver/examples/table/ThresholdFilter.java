@@ -1,11 +1,10 @@
 package dev.quiver.examples.table;
 
 import dev.quiver.function.InvalidCallException;
+import dev.quiver.function.table.AbstractTableFunction;
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
 import java.util.List;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -19,11 +18,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * SELECT * FROM threshold_filter(TABLE(v), threshold => 10)
  * }</pre>
  */
-public final class ThresholdFilter implements TableFunction {
+public final class ThresholdFilter extends AbstractTableFunction {
 
-  @Override
-  public String name() {
-    return "threshold_filter";
+  public ThresholdFilter() {
+    super("threshold_filter", "partition_key int, value int");
   }
 
   @Override
@@ -32,21 +30,15 @@ public final class ThresholdFilter implements TableFunction {
         + "SELECT * FROM threshold_filter(TABLE(v), threshold => 10)";
   }
 
-  @Override
-  public String resultSchema() {
-    return "partition_key int, value int";
-  }
-
   /** A null threshold would keep nothing without saying why; other columns fail to cast. */
   @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     String usage = "threshold_filter(TABLE(v), threshold => 10)";
     Calls.requireColumns(call, usage, "partition_key", "int", "value", "int");
     if (call.arguments().get("threshold") == null) {
       throw new InvalidCallException("the threshold must be a constant number, not null: "
           + usage);
     }
-    return AnalyzeResult.of(resultSchema());
   }
 
   @Override

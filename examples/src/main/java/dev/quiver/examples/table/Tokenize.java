@@ -1,10 +1,9 @@
 package dev.quiver.examples.table;
 
+import dev.quiver.function.table.AbstractTableFunction;
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
-import dev.quiver.function.table.TableFunction;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -18,13 +17,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * SELECT * FROM tokenize(TABLE(docs)) ORDER BY doc_id, word
  * }</pre>
  */
-public final class Tokenize implements TableFunction {
+public final class Tokenize extends AbstractTableFunction {
   /** The current document's bytes; reused across documents and batches of one instance. */
   private byte[] text = new byte[256];
 
-  @Override
-  public String name() {
-    return "tokenize";
+  public Tokenize() {
+    super("tokenize", "doc_id int, word string");
   }
 
   @Override
@@ -35,14 +33,8 @@ public final class Tokenize implements TableFunction {
   }
 
   @Override
-  public String resultSchema() {
-    return "doc_id int, word string";
-  }
-
-  @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     Calls.requireColumns(call, "tokenize(TABLE(docs))", "doc_id", "int", "text", "string");
-    return AnalyzeResult.of(resultSchema());
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.quiver.examples.table;
 
 import dev.quiver.function.InvalidCallException;
 import dev.quiver.function.table.AnalyzeArguments;
-import dev.quiver.function.table.AnalyzeResult;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.Row;
@@ -30,9 +29,8 @@ public final class TopReviewsPerProduct extends RowTableFunction {
 
   private final List<Object[]> top = new ArrayList<>();
 
-  @Override
-  public String name() {
-    return "top_reviews_per_product";
+  public TopReviewsPerProduct() {
+    super("top_reviews_per_product", "product_id int, review_id int, rating int, review string");
   }
 
   @Override
@@ -41,11 +39,6 @@ public final class TopReviewsPerProduct extends RowTableFunction {
         + "review string) partitioned by product_id and ordered as wanted.\n"
         + "SELECT * FROM top_reviews_per_product(TABLE(reviews) PARTITION BY (product_id) "
         + "ORDER BY (rating DESC, review_id))";
-  }
-
-  @Override
-  public String resultSchema() {
-    return "product_id int, review_id int, rating int, review string";
   }
 
   @Override
@@ -58,7 +51,7 @@ public final class TopReviewsPerProduct extends RowTableFunction {
    * would be three rows overall, without ORDER BY three arbitrary ones.
    */
   @Override
-  public AnalyzeResult analyze(AnalyzeArguments call) {
+  protected void validate(AnalyzeArguments call) {
     Calls.requireColumns(call, USAGE, "product_id", "int", "review_id", "int", "rating", "int",
         "review", "string");
     Calls.requirePartitionBy(call, USAGE, "product_id");
@@ -66,7 +59,6 @@ public final class TopReviewsPerProduct extends RowTableFunction {
       throw new InvalidCallException("it keeps the first " + TOP_K + " reviews of each product "
           + "in the order the call gives, so the call needs an ORDER BY: " + USAGE);
     }
-    return AnalyzeResult.of(resultSchema());
   }
 
   /** Keeps the row, and skips the rest of the product's rows once it has the top ones. */

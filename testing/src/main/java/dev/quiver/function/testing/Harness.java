@@ -1,6 +1,7 @@
 package dev.quiver.function.testing;
 
 import dev.quiver.function.QuiverFunction;
+import dev.quiver.function.table.SkipRestOfInputTableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * What the harnesses share: where task instances come from, the settings of their
@@ -108,6 +111,28 @@ abstract class Harness<F extends QuiverFunction, H extends Harness<F, H>> {
       batches.add(rows.subList(start, (int) Math.min(rows.size(), (long) start + batchSize)));
     }
     return batches;
+  }
+
+  /** What one batch of a table function's rows goes through: {@code eval}, {@code evalLeft}. */
+  interface BatchEval {
+    void eval(VectorSchemaRoot batch) throws Exception;
+  }
+
+  /**
+   * Hands {@code rows} of {@code schema} to {@code eval} in batches, each closed after its call,
+   * until {@link SkipRestOfInputTableException} skips the rest of them, as a task does.
+   */
+  void feed(Schema schema, List<? extends List<?>> rows, BufferAllocator allocator,
+      BatchEval eval) throws Exception {
+    try {
+      for (List<? extends List<?>> batch : batches(rows)) {
+        try (VectorSchemaRoot input = Batches.create(schema, batch, allocator)) {
+          eval.eval(input);
+        }
+      }
+    } catch (SkipRestOfInputTableException skip) {
+      // The rest is skipped; what follows (the other side, terminate) still runs.
+    }
   }
 
   /** The part of one task between {@code open} and {@code close}. */

@@ -129,22 +129,12 @@ public final class TableHarness extends Harness<TableFunction, TableHarness> {
       CheckingEmitter out = new CheckingEmitter(name(), result, allocator);
       for (List<List<?>> group : groups) {
         function.startGroup();
-        try {
-          if (table == null) {
-            try (VectorSchemaRoot none = VectorSchemaRoot.create(new Schema(List.of()),
-                allocator)) {
-              none.setRowCount(1);
-              function.eval(none, arguments, out);
-            }
-          } else {
-            for (List<List<?>> batch : batches(group)) {
-              try (VectorSchemaRoot input = Batches.create(table, batch, allocator)) {
-                function.eval(input, arguments, out);
-              }
-            }
-          }
-        } catch (SkipRestOfInputTableException skip) {
-          // The rest of the group is skipped; terminate still runs.
+        if (table == null) {
+          // A call without TABLE argument: one eval with one row and no columns.
+          feed(new Schema(List.of()), List.of(List.of()), allocator,
+              batch -> function.eval(batch, arguments, out));
+        } else {
+          feed(table, group, allocator, batch -> function.eval(batch, arguments, out));
         }
         function.terminate(out);
       }

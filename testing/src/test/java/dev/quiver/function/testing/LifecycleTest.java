@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.function.FunctionContext;
 import dev.quiver.function.ScalarFunction;
+import dev.quiver.function.scalar.AbstractScalarFunction;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -19,28 +20,14 @@ class LifecycleTest {
   static final List<String> CALLS = new ArrayList<>();
 
   /** Records its calls; leaks a buffer, fails in eval, or reads a setting, as told. */
-  static class Recording implements ScalarFunction {
+  static class Recording extends AbstractScalarFunction {
     private final String mode;
     private transient Float8Vector kept;
     private transient String factor;
 
     Recording(String mode) {
+      super("recording", "double", "double");
       this.mode = mode;
-    }
-
-    @Override
-    public String name() {
-      return "recording";
-    }
-
-    @Override
-    public String resultType() {
-      return "double";
-    }
-
-    @Override
-    public List<String> argumentTypes() {
-      return List.of("double");
     }
 
     @Override

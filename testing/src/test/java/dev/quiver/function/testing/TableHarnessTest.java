@@ -27,14 +27,8 @@ class TableHarnessTest {
     private int rows;
     private List<Integer> firstTwo;
 
-    @Override
-    public String name() {
-      return "sum_per_user";
-    }
-
-    @Override
-    public String resultSchema() {
-      return "user_id int, total bigint, rows int, first_two array<int>";
+    SumPerUser() {
+      super("sum_per_user", "user_id int, total bigint, rows int, first_two array<int>");
     }
 
     @Override
