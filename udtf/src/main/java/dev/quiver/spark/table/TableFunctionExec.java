@@ -146,8 +146,8 @@ public final class TableFunctionExec extends QuiverExecNode {
   }
 
   /**
-   * What an executor needs to run the function over one partition: a record, which ships by its
-   * name as a {@code PartitionFunction} does, never dragging the operator along.
+   * What an executor needs to run the function over one partition: a record, shipped without
+   * the operator and its driver-side state.
    */
   private record Evaluation(StreamedCall call, TableCallSpec spec, Seq<Expression> arguments,
       Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns)
