@@ -82,8 +82,8 @@ final class ConditionalCalls implements AutoCloseable {
     return kept;
   }
 
-  /** Starts a batch: forgets the previous one's arguments and results. */
-  void reset() {
+  /** Forgets the previous batch's arguments and results. */
+  private void reset() {
     if (kept != null) {
       kept.reset();
     }
@@ -151,9 +151,19 @@ final class ConditionalCalls implements AutoCloseable {
     return columns;
   }
 
-  /** Stops between batches when the task was cancelled; sources such as range() never check. */
-  void checkInterrupted() {
+  /**
+   * Starts a batch if {@code input} has more: forgets the previous batch, and stops when the task
+   * was cancelled (sources such as range() never check). At the end of input closes the calls
+   * and returns false.
+   */
+  boolean nextBatch(scala.collection.Iterator<?> input) {
+    reset();
     task.killTaskIfInterrupted();
+    if (!input.hasNext()) {
+      close();
+      return false;
+    }
+    return true;
   }
 
   /**

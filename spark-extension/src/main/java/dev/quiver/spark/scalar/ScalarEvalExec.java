@@ -296,11 +296,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (copiedRows != null) {
         Arrays.fill(copiedRows, 0, batchRows, null);
       }
-      calls.reset();
-      calls.checkInterrupted();
-      if (!input.hasNext()) {
+      if (!calls.nextBatch(input)) {
         finished = true;
-        calls.close();
         return false;
       }
       int rows = 0;
@@ -358,14 +355,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (finished) {
         return false;
       }
-      calls.reset();
-      calls.checkInterrupted();
-      if (!input.hasNext()) {
-        finished = true;
-        calls.close();
-        return false;
-      }
-      return true;
+      finished = !calls.nextBatch(input);
+      return !finished;
     }
 
     @Override
