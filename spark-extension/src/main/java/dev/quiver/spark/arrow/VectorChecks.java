@@ -4,7 +4,9 @@ import dev.quiver.function.arrow.InvalidResultException;
 import dev.quiver.function.arrow.ResultChecks;
 import dev.quiver.spark.QuiverException;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The checks of {@link ResultChecks} (Arrow alone, in quiver-api, where the test harnesses run
@@ -18,6 +20,15 @@ public final class VectorChecks {
   public static void checkResult(String function, ValueVector result, Field expected, int rows) {
     try {
       ResultChecks.checkResult(function, result, expected, rows);
+    } catch (InvalidResultException e) {
+      throw QuiverException.invalidResult(e.getMessage());
+    }
+  }
+
+  /** See {@link ResultChecks#checkBatch}. */
+  public static void checkBatch(String function, VectorSchemaRoot batch, Schema schema) {
+    try {
+      ResultChecks.checkBatch(function, batch, schema);
     } catch (InvalidResultException e) {
       throw QuiverException.invalidResult(e.getMessage());
     }

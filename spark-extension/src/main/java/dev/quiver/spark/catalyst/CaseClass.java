@@ -42,9 +42,14 @@ public interface CaseClass extends scala.Product {
   /**
    * The constructor arguments of {@code node} with its children, the last arguments, replaced by
    * {@code children}: what {@code TreeNode.makeCopy} takes to copy the node over new children.
+   * {@code node} is a Quiver node or a Scala case class, whose elements are its constructor's
+   * arguments.
    */
-  static Object[] argsWithChildren(CaseClass node, Object... children) {
-    Object[] args = node.constructorArgs().clone();
+  static Object[] argsWithChildren(scala.Product node, Object... children) {
+    Object[] args = new Object[node.productArity()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = node.productElement(i);
+    }
     System.arraycopy(children, 0, args, args.length - children.length, children.length);
     return args;
   }
@@ -52,9 +57,11 @@ public interface CaseClass extends scala.Product {
   /**
    * A node of class {@code twin} built from the constructor arguments of {@code node} with its
    * children replaced: how a strategy plans a logical node whose physical operator takes the same
-   * arguments, so that neither restates the other's fields. {@code twin} follows this contract.
+   * arguments, and how a Quiver operator and Spark's one of the same fields stand in for each
+   * other, so that neither restates the other's fields. {@code twin} has one public constructor
+   * taking those arguments.
    */
-  static <T> T twin(CaseClass node, Class<T> twin, Object... children) {
+  static <T> T twin(scala.Product node, Class<T> twin, Object... children) {
     Object[] args = argsWithChildren(node, children);
     Constructor<?>[] constructors = twin.getConstructors();
     if (constructors.length != 1 || constructors[0].getParameterCount() != args.length) {

@@ -40,12 +40,13 @@ final class ConditionalCalls implements AutoCloseable {
       this.spec = spec;
       int partition = task.partitionId();
       // Guards are deterministic; initializing costs nothing and keeps a later change safe.
-      this.guard = spec.guard == null ? null : Predicate$.MODULE$.create(spec.guard, plan.input);
+      this.guard = spec.guard == null ? null
+          : Predicate$.MODULE$.create(spec.guard, plan.input());
       if (guard != null) {
         guard.initialize(partition);
       }
       this.computed = spec.computed.isEmpty() ? null
-          : UnsafeProjection.create(spec.computed, plan.input);
+          : UnsafeProjection.create(spec.computed, plan.input());
       if (computed != null) {
         computed.initialize(partition);
       }
@@ -64,9 +65,9 @@ final class ConditionalCalls implements AutoCloseable {
     this.plan = plan;
     this.task = task;
     this.scope = TaskScope.open(task);
-    this.groups = new Group[plan.groups.length];
+    this.groups = new Group[plan.groups().length];
     for (int g = 0; g < groups.length; g++) {
-      groups[g] = new Group(plan.groups[g], plan, scope);
+      groups[g] = new Group(plan.groups()[g], plan, scope);
     }
   }
 
@@ -76,13 +77,13 @@ final class ConditionalCalls implements AutoCloseable {
     for (Group group : groups) {
       functions.addAll(Arrays.asList(group.spec.functions));
     }
-    kept = new KeptColumns(plan.keptSchema, plan.keptOrdinals, plan.groups[0].timeZone,
+    kept = new KeptColumns(plan.keptSchema(), plan.keptOrdinals(), plan.groups()[0].timeZone,
         functions.toArray(new FunctionHandle[0]), scope);
     return kept;
   }
 
-  /** Starts a batch: forgets the previous one's arguments and results. */
-  void reset() {
+  /** Forgets the previous batch's arguments and results. */
+  private void reset() {
     if (kept != null) {
       kept.reset();
     }
@@ -133,7 +134,7 @@ final class ConditionalCalls implements AutoCloseable {
 
   /** Evaluates every call on its rows of the batch; returns one column per call, in order. */
   ColumnVector[] evaluate() {
-    ColumnVector[] columns = new ColumnVector[plan.results.size()];
+    ColumnVector[] columns = new ColumnVector[plan.results().size()];
     for (Group group : groups) {
       // No row of this batch needs the calls: they are not called on an empty batch.
       ColumnVector[] results = group.guard != null && group.gathered == 0
@@ -144,15 +145,25 @@ final class ConditionalCalls implements AutoCloseable {
             group.spec.resultSchema.fields()[c].dataType(), results[c], group.positions, rows);
       }
     }
-    plan.metrics.inputRows.add(rows);
-    plan.metrics.outputRows.add(rows);
-    plan.metrics.batches.add(1);
+    plan.metrics().inputRows.add(rows);
+    plan.metrics().outputRows.add(rows);
+    plan.metrics().batches.add(1);
     return columns;
   }
 
-  /** Stops between batches when the task was cancelled; sources such as range() never check. */
-  void checkInterrupted() {
+  /**
+   * Starts a batch if {@code input} has more: forgets the previous batch, and stops when the task
+   * was cancelled (sources such as range() never check). At the end of input closes the calls
+   * and returns false.
+   */
+  boolean nextBatch(scala.collection.Iterator<?> input) {
+    reset();
     task.killTaskIfInterrupted();
+    if (!input.hasNext()) {
+      close();
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -3,13 +3,13 @@ package dev.quiver.spark.scalar;
 import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.ArgumentTypes;
+import dev.quiver.spark.catalyst.CallSpec;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.catalyst.Transforms;
 
 import dev.quiver.spark.catalog.FunctionHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
@@ -35,47 +35,37 @@ import scala.collection.immutable.Seq;
 public final class ScalarCall extends Expression
     implements CaseClass, Unevaluable, ImplicitCastInputTypes, java.io.Serializable {
   private static final long serialVersionUID = 1L;
-  private final FunctionHandle function;
-  private final DataType dataType;
-  private final boolean nullable;
-  private final boolean udfDeterministic;
+  private final CallSpec spec;
   private final Seq<Expression> children;
-  private final Seq<AbstractDataType> declaredInputTypes;
   private final ExprId resultId;
 
-  public ScalarCall(FunctionHandle function, DataType dataType, boolean nullable,
-      boolean udfDeterministic, Seq<Expression> children,
-      Seq<AbstractDataType> declaredInputTypes, ExprId resultId) {
-    this.function = function;
-    this.dataType = dataType;
-    this.nullable = nullable;
-    this.udfDeterministic = udfDeterministic;
+  public ScalarCall(CallSpec spec, Seq<Expression> children, ExprId resultId) {
+    this.spec = spec;
     this.children = children;
-    this.declaredInputTypes = declaredInputTypes;
     this.resultId = resultId;
   }
 
   public FunctionHandle function() {
-    return function;
+    return spec.function();
   }
 
   public String name() {
-    return function.name();
+    return spec.name();
   }
 
   @Override
   public DataType dataType() {
-    return dataType;
+    return spec.dataType();
   }
 
   @Override
   public boolean nullable() {
-    return nullable;
+    return spec.nullable();
   }
 
   @Override
   public boolean deterministic() {
-    return udfDeterministic && children.forall(Expression::deterministic);
+    return spec.deterministic(children);
   }
 
   @Override
@@ -85,7 +75,7 @@ public final class ScalarCall extends Expression
 
   @Override
   public Seq<AbstractDataType> inputTypes() {
-    return ArgumentTypes.of(declaredInputTypes, children);
+    return spec.inputTypes(children);
   }
 
   @Override
@@ -95,14 +85,13 @@ public final class ScalarCall extends Expression
 
   /** The attribute that carries this call's result once it is evaluated below its operator. */
   public Attribute resultAttribute() {
-    return new AttributeReference(name(), dataType, nullable, Metadata.empty(), resultId,
+    return new AttributeReference(name(), dataType(), nullable(), Metadata.empty(), resultId,
         Scala.seq());
   }
 
   @Override
   public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return new ScalarCall(function, dataType, nullable, udfDeterministic, newChildren.toList(),
-        declaredInputTypes, resultId);
+    return new ScalarCall(spec, newChildren.toList(), resultId);
   }
 
   /** Two calls of one function on the same arguments are the same, whatever their result ids. */
@@ -112,8 +101,8 @@ public final class ScalarCall extends Expression
     for (Expression child : Scala.list(children)) {
       canonical.add(child.canonicalized());
     }
-    return new ScalarCall(function, dataType, nullable, udfDeterministic, Scala.seq(canonical),
-        declaredInputTypes, new ExprId(-1L, NamedExpression$.MODULE$.jvmId()));
+    return new ScalarCall(spec, Scala.seq(canonical),
+        new ExprId(-1L, NamedExpression$.MODULE$.jvmId()));
   }
 
   @Override
@@ -135,20 +124,17 @@ public final class ScalarCall extends Expression
 
   @Override
   public String toString() {
-    return name() + Scala.list(children).stream().map(Object::toString)
-        .collect(Collectors.joining(", ", "(", ")"));
+    return spec.describe(children, "(");
   }
 
   @Override
   public String sql() {
-    return name() + Scala.list(children).stream().map(Expression::sql)
-        .collect(Collectors.joining(", ", "(", ")"));
+    return spec.sql(children);
   }
 
   @Override
   public Object[] constructorArgs() {
-    return new Object[] {function, dataType, nullable, udfDeterministic, children,
-        declaredInputTypes, resultId};
+    return new Object[] {spec, children, resultId};
   }
 
   @Override

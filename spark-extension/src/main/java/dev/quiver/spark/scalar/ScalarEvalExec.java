@@ -1,12 +1,12 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.spark.execution.OperatorMetrics;
-import dev.quiver.spark.execution.PartitionFunction;
 
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +32,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
+import scala.Function1;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -217,37 +218,18 @@ public final class ScalarEvalExec extends QuiverExecNode {
         outputSources, QuiverConf.batchSize(), operatorMetrics());
   }
 
-  /** What an executor needs to evaluate the calls over one partition. */
-  static final class Evaluation extends PartitionFunction {
-    private static final long serialVersionUID = 1L;
-    final CallGroup[] groups;
-    final Seq<Attribute> input;
-    final Seq<Attribute> results;
-    final Seq<NamedExpression> projectList;
-    /** The input columns the output reads, and their ordinals in the input. */
-    final Seq<Attribute> kept;
-    final int[] keptOrdinals;
-    /** The kept columns' schema when Arrow can hold them all, else null: rows are copied. */
-    final StructType keptSchema;
-    final int[] outputSources;
-    final int batchSize;
-    final OperatorMetrics metrics;
-
-    Evaluation(CallGroup[] groups, Seq<Attribute> input, Seq<Attribute> results,
-        Seq<NamedExpression> projectList, Seq<Attribute> kept, int[] keptOrdinals,
-        StructType keptSchema, int[] outputSources, int batchSize, OperatorMetrics metrics) {
-      this.groups = groups;
-      this.input = input;
-      this.results = results;
-      this.projectList = projectList;
-      this.kept = kept;
-      this.keptOrdinals = keptOrdinals;
-      this.keptSchema = keptSchema;
-      this.outputSources = outputSources;
-      this.batchSize = batchSize;
-      this.metrics = metrics;
-    }
-
+  /**
+   * What an executor needs to evaluate the calls over one partition: a record, shipped without
+   * the operator and its driver-side state.
+   *
+   * @param kept the input columns the output reads, with their ordinals in the input
+   * @param keptSchema the kept columns' schema when Arrow can hold them all, else null: rows are
+   *     copied
+   */
+  record Evaluation(CallGroup[] groups, Seq<Attribute> input, Seq<Attribute> results,
+      Seq<NamedExpression> projectList, Seq<Attribute> kept, int[] keptOrdinals,
+      StructType keptSchema, int[] outputSources, int batchSize, OperatorMetrics metrics)
+      implements Function1<Iterator<InternalRow>, Iterator<InternalRow>>, Serializable {
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
       return new RowEvaluator(this, rows, TaskContext.get());
@@ -314,11 +296,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (copiedRows != null) {
         Arrays.fill(copiedRows, 0, batchRows, null);
       }
-      calls.reset();
-      calls.checkInterrupted();
-      if (!input.hasNext()) {
+      if (!calls.nextBatch(input)) {
         finished = true;
-        calls.close();
         return false;
       }
       int rows = 0;
@@ -376,14 +355,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (finished) {
         return false;
       }
-      calls.reset();
-      calls.checkInterrupted();
-      if (!input.hasNext()) {
-        finished = true;
-        calls.close();
-        return false;
-      }
-      return true;
+      finished = !calls.nextBatch(input);
+      return !finished;
     }
 
     @Override

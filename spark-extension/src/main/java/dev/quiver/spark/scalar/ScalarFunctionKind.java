@@ -4,6 +4,7 @@ import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.catalog.AbstractFunctionKind;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.CallDeclaration;
+import dev.quiver.spark.catalyst.CallSpec;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -40,7 +41,7 @@ public final class ScalarFunctionKind extends AbstractFunctionKind {
     boolean nullable = function.resultNullable();
     boolean deterministic = function.isDeterministic();
     Function<Seq<Expression>, Seq<Expression>> arguments = declared.binder(function);
-    return call -> new ScalarCall(handle, declared.resultType(), nullable, deterministic,
-        arguments.apply(call), declared.inputTypes(), NamedExpression.newExprId());
+    CallSpec spec = CallSpec.of(handle, declared, nullable, deterministic);
+    return call -> new ScalarCall(spec, arguments.apply(call), NamedExpression.newExprId());
   }
 }

@@ -8,6 +8,7 @@ import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.ArgumentTypes;
+import dev.quiver.spark.catalyst.CallSpec;
 import dev.quiver.spark.catalyst.Scala;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.internal.SQLConf;
@@ -50,49 +50,36 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     implements CaseClass, ImplicitCastInputTypes, java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final FunctionHandle function;
-  private final DataType dataType;
-  private final boolean nullable;
-  private final boolean udfDeterministic;
+  private final CallSpec spec;
   private final boolean mergeable;
   private final Seq<Expression> children;
-  private final Seq<AbstractDataType> declaredInputTypes;
   private final int mutableAggBufferOffset;
   private final int inputAggBufferOffset;
   /** Why Spark's row-by-row operators run this call, shown in EXPLAIN; null on Quiver's. */
   private final String fallback;
   private transient TaskRows task;
 
-  public AggregateCall(FunctionHandle function, DataType dataType, boolean nullable,
-      boolean udfDeterministic, boolean mergeable, Seq<Expression> children,
-      Seq<AbstractDataType> declaredInputTypes, int mutableAggBufferOffset,
-      int inputAggBufferOffset) {
-    this(function, dataType, nullable, udfDeterministic, mergeable, children, declaredInputTypes,
-        mutableAggBufferOffset, inputAggBufferOffset, null);
+  public AggregateCall(CallSpec spec, boolean mergeable, Seq<Expression> children,
+      int mutableAggBufferOffset, int inputAggBufferOffset) {
+    this(spec, mergeable, children, mutableAggBufferOffset, inputAggBufferOffset, null);
   }
 
-  public AggregateCall(FunctionHandle function, DataType dataType, boolean nullable,
-      boolean udfDeterministic, boolean mergeable, Seq<Expression> children,
-      Seq<AbstractDataType> declaredInputTypes, int mutableAggBufferOffset,
-      int inputAggBufferOffset, String fallback) {
-    this.fallback = fallback;
-    this.function = function;
-    this.dataType = dataType;
-    this.nullable = nullable;
-    this.udfDeterministic = udfDeterministic;
+  public AggregateCall(CallSpec spec, boolean mergeable, Seq<Expression> children,
+      int mutableAggBufferOffset, int inputAggBufferOffset, String fallback) {
+    this.spec = spec;
     this.mergeable = mergeable;
     this.children = children;
-    this.declaredInputTypes = declaredInputTypes;
     this.mutableAggBufferOffset = mutableAggBufferOffset;
     this.inputAggBufferOffset = inputAggBufferOffset;
+    this.fallback = fallback;
   }
 
   public FunctionHandle function() {
-    return function;
+    return spec.function();
   }
 
   public String name() {
-    return function.name();
+    return spec.name();
   }
 
   /** Whether partial states of this function can be merged; see AggregateFunction.isMergeable. */
@@ -107,23 +94,23 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   /** This call, marked as run by Spark's row-by-row operators for {@code reason}. */
   AggregateCall withFallback(String reason) {
-    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset, reason);
+    return new AggregateCall(spec, mergeable, children, mutableAggBufferOffset,
+        inputAggBufferOffset, reason);
   }
 
   @Override
   public DataType dataType() {
-    return dataType;
+    return spec.dataType();
   }
 
   @Override
   public boolean nullable() {
-    return nullable;
+    return spec.nullable();
   }
 
   @Override
   public boolean deterministic() {
-    return udfDeterministic && children.forall(Expression::deterministic);
+    return spec.deterministic(children);
   }
 
   @Override
@@ -143,26 +130,24 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public ImperativeAggregate withNewMutableAggBufferOffset(int offset) {
-    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, offset, inputAggBufferOffset, fallback);
+    return new AggregateCall(spec, mergeable, children, offset, inputAggBufferOffset, fallback);
   }
 
   @Override
   public ImperativeAggregate withNewInputAggBufferOffset(int offset) {
-    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, mutableAggBufferOffset, offset, fallback);
-  }
-
-  @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return new AggregateCall(function, dataType, nullable, udfDeterministic, mergeable,
-        newChildren.toList(), declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset,
+    return new AggregateCall(spec, mergeable, children, mutableAggBufferOffset, offset,
         fallback);
   }
 
   @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+    return new AggregateCall(spec, mergeable, newChildren.toList(), mutableAggBufferOffset,
+        inputAggBufferOffset, fallback);
+  }
+
+  @Override
   public Seq<AbstractDataType> inputTypes() {
-    return ArgumentTypes.of(declaredInputTypes, children);
+    return spec.inputTypes(children);
   }
 
   @Override
@@ -171,7 +156,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
     if (types.isFailure()) {
       return types;
     }
-    return ConstantArguments.check(name(), (AggregateFunction<?>) function.prototype(), children);
+    return ConstantArguments.check(name(), (AggregateFunction<?>) function().prototype(), children);
   }
 
   // ---- the aggregation buffer, for Spark's operators
@@ -371,8 +356,7 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public String toAggString(boolean isDistinct) {
-    return name() + Scala.list(children).stream().map(Object::toString)
-        .collect(Collectors.joining(", ", isDistinct ? "(distinct " : "(", ")"))
+    return spec.describe(children, isDistinct ? "(distinct " : "(")
         + (fallback == null ? "" : " [row by row: " + fallback + "]");
   }
 
@@ -383,8 +367,8 @@ public final class AggregateCall extends TypedImperativeAggregate<AggregateCall.
 
   @Override
   public Object[] constructorArgs() {
-    return new Object[] {function, dataType, nullable, udfDeterministic, mergeable, children,
-        declaredInputTypes, mutableAggBufferOffset, inputAggBufferOffset, fallback};
+    return new Object[] {spec, mergeable, children, mutableAggBufferOffset, inputAggBufferOffset,
+        fallback};
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.quiver.spark.QuiverErrors;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalog.AbstractFunctionKind;
 import dev.quiver.spark.catalyst.CallDeclaration;
+import dev.quiver.spark.catalyst.CallSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -53,8 +54,8 @@ public final class AggregateFunctionKind extends AbstractFunctionKind {
     boolean deterministic = function.isDeterministic();
     boolean mergeable = function.isMergeable();
     Function<Seq<Expression>, Seq<Expression>> arguments = declared.binder(function);
-    return call -> new AggregateCall(handle, declared.resultType(), nullable, deterministic,
-        mergeable, arguments.apply(call), declared.inputTypes(), 0, 0);
+    CallSpec spec = CallSpec.of(handle, declared, nullable, deterministic);
+    return call -> new AggregateCall(spec, mergeable, arguments.apply(call), 0, 0);
   }
 
   /** The declared types, and whether a mergeable function implements merging. */

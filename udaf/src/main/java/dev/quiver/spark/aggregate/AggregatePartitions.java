@@ -2,10 +2,10 @@ package dev.quiver.spark.aggregate;
 
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.PartitionFunction;
 import dev.quiver.spark.execution.TaskScope;
 import dev.quiver.spark.shims.SparkShims;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,47 +18,21 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Final$;
 import org.apache.spark.sql.execution.UnsafeKVExternalSorter;
+import scala.Function1;
 import scala.Option;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 
-/** What the tasks of a Quiver aggregate operator run over each partition. */
-final class AggregatePartitions extends PartitionFunction {
-  private static final long serialVersionUID = 1L;
-
-  final Seq<NamedExpression> grouping;
-  final Seq<AggregateExpression> aggregates;
-  final Seq<Attribute> aggregateAttributes;
-  final int initialInputBufferOffset;
-  final Seq<NamedExpression> resultExpressions;
-  final Seq<Attribute> input;
-  final boolean partialOutput;
-  final boolean sortedInput;
-  final int batchSize;
-  final int maxGroups;
-  final String timeZone;
-  final AggregateMetrics metrics;
-
-  AggregatePartitions(Seq<NamedExpression> grouping, Seq<AggregateExpression> aggregates,
-      Seq<Attribute> aggregateAttributes, int initialInputBufferOffset,
-      Seq<NamedExpression> resultExpressions, Seq<Attribute> input, boolean partialOutput,
-      boolean sortedInput, int batchSize, int maxGroups, String timeZone,
-      scala.collection.immutable.Map<String, org.apache.spark.sql.execution.metric.SQLMetric>
-          metrics) {
-    this.grouping = grouping;
-    this.aggregates = aggregates;
-    this.aggregateAttributes = aggregateAttributes;
-    this.initialInputBufferOffset = initialInputBufferOffset;
-    this.resultExpressions = resultExpressions;
-    this.input = input;
-    this.partialOutput = partialOutput;
-    this.sortedInput = sortedInput;
-    this.batchSize = batchSize;
-    this.maxGroups = maxGroups;
-    this.timeZone = timeZone;
-    this.metrics = new AggregateMetrics(metrics);
-  }
+/**
+ * What the tasks of a Quiver aggregate operator run over each partition: a record, shipped
+ * without the operator and its driver-side state.
+ */
+record AggregatePartitions(Seq<NamedExpression> grouping, Seq<AggregateExpression> aggregates,
+    Seq<Attribute> aggregateAttributes, int initialInputBufferOffset,
+    Seq<NamedExpression> resultExpressions, Seq<Attribute> input, boolean partialOutput,
+    boolean sortedInput, int batchSize, int maxGroups, String timeZone, AggregateMetrics metrics)
+    implements Function1<Iterator<InternalRow>, Iterator<InternalRow>>, Serializable {
 
   @Override
   public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {

@@ -1,5 +1,6 @@
 package dev.quiver.spark.aggregate;
 
+import dev.quiver.spark.catalyst.CaseClass;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.catalyst.Transforms;
 import java.util.ArrayList;
@@ -100,11 +101,7 @@ public final class AggregateStrategy extends SparkStrategy {
     if ((node instanceof ObjectHashAggregateExec || node instanceof SortAggregateExec)
         && Scala.list(((BaseAggregateExec) node).aggregateExpressions()).stream()
             .anyMatch(ae -> ae.aggregateFunction() instanceof AggregateCall)) {
-      BaseAggregateExec agg = (BaseAggregateExec) node;
-      return new QuiverHashAggregateExec(agg.requiredChildDistributionExpressions(),
-          agg.isStreaming(), agg.numShufflePartitions(), agg.groupingExpressions(),
-          agg.aggregateExpressions(), agg.aggregateAttributes(), agg.initialInputBufferOffset(),
-          agg.resultExpressions(), agg.child());
+      return CaseClass.twin(node, QuiverHashAggregateExec.class);
     }
     return node;
   }

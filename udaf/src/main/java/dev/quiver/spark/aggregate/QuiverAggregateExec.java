@@ -230,7 +230,8 @@ public abstract class QuiverAggregateExec extends QuiverExecNode {
     AggregatePartitions partitions = new AggregatePartitions(groupingExpressions,
         aggregateExpressions, aggregateAttributes, initialInputBufferOffset, resultExpressions,
         inputAttributes(), partialOutput(), sortedInput(), QuiverConf.batchSize(),
-        AggregateConf.maxGroups(), conf.sessionLocalTimeZone(), metrics());
+        AggregateConf.maxGroups(), conf.sessionLocalTimeZone(),
+        new AggregateMetrics(metrics()));
     return child().execute().mapPartitionsInternal(partitions, false,
         Scala.classTag(InternalRow.class));
   }

@@ -5,6 +5,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.execution.SparkPlan;
+import dev.quiver.spark.catalyst.CaseClass;
 import org.apache.spark.sql.execution.aggregate.ObjectHashAggregateExec;
 import scala.Option;
 import scala.collection.immutable.Seq;
@@ -43,8 +44,6 @@ public final class QuiverHashAggregateExec extends QuiverAggregateExec {
 
   /** Spark's operator with the same fields, which reads and writes the same rows. */
   public ObjectHashAggregateExec toSpark() {
-    return new ObjectHashAggregateExec(requiredChildDistributionExpressions(), isStreaming(),
-        numShufflePartitions(), groupingExpressions(), aggregateExpressions(),
-        aggregateAttributes(), initialInputBufferOffset(), resultExpressions(), child());
+    return CaseClass.twin(this, ObjectHashAggregateExec.class);
   }
 }

@@ -6,7 +6,6 @@ import dev.quiver.function.table.CoGroupFunction;
 import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.Scala;
-import dev.quiver.spark.execution.PartitionFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +109,10 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
         left(), right()};
   }
 
-  /** The two-input counterpart of {@link PartitionFunction}. */
+  /**
+   * What an executor needs to run the function over the matched partitions of both inputs: a
+   * record, shipped without the operator and its driver-side state.
+   */
   private record Evaluation(StreamedCall call, Seq<Expression> leftKeys,
       Seq<Expression> rightKeys, Seq<Attribute> leftInput, Seq<Attribute> rightInput,
       Seq<Attribute> keySchema) implements Function2<Iterator<InternalRow>,

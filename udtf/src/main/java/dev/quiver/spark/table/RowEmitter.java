@@ -3,7 +3,9 @@ package dev.quiver.spark.table;
 import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.spark.QuiverException;
+import dev.quiver.function.arrow.ResultChecks;
 import dev.quiver.spark.arrow.ArrowTypes;
+import dev.quiver.spark.arrow.VectorChecks;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -69,41 +71,20 @@ final class RowEmitter implements Emitter {
     this.allocator = allocator;
   }
 
+  /**
+   * Checks the batch as {@link ResultChecks#checkBatch} does; a batch of the wrong width is
+   * refused first, with the names of its columns and the result schema as DDL.
+   */
   @Override
   public void emit(VectorSchemaRoot batch) {
-    if (batch == null) {
-      throw fail("emitted null instead of a batch");
-    }
-    List<FieldVector> vectors = batch.getFieldVectors();
-    if (vectors.size() != fields.size()) {
+    List<FieldVector> vectors = batch == null ? List.of() : batch.getFieldVectors();
+    if (batch != null && vectors.size() != fields.size()) {
       throw fail("emitted a batch of " + vectors.size() + " columns " + names(vectors)
           + ", but its result schema has " + fields.size() + " ("
           + TableFunctionBuilder.ddl(resultType) + ")");
     }
+    VectorChecks.checkBatch(function, batch, schema);
     int count = batch.getRowCount();
-    boolean hasValues = false;
-    for (int c = 0; c < vectors.size(); c++) {
-      FieldVector vector = vectors.get(c);
-      Field expected = fields.get(c);
-      String mismatch = ArrowTypes.typeMismatch(vector.getField(), expected);
-      if (mismatch != null) {
-        throw fail("emitted a batch whose column " + (c + 1) + " ('" + vector.getName()
-            + "') is a " + vector.getClass().getSimpleName() + " of Arrow type "
-            + ArrowTypes.describeType(vector.getField()) + ", but result column '"
-            + expected.getName() + "' (" + resultType.fields()[c].dataType().simpleString()
-            + ") needs " + ArrowTypes.describeType(expected) + mismatch);
-      }
-      if (vector.getValueCount() < count) {
-        throw fail("emitted a batch of " + count + " rows whose column '" + vector.getName()
-            + "' holds only " + vector.getValueCount() + " values");
-      }
-      hasValues |= vector.getValueCount() > 0;
-      ArrowTypes.checkNoNulls(function, vector, expected, "column '" + expected.getName() + "'");
-    }
-    if (count == 0 && hasValues) {
-      throw fail("emitted a batch whose row count is 0 but whose vectors hold values; did it "
-          + "call setRowCount on the VectorSchemaRoot?");
-    }
     ColumnVector[] columns = new ColumnVector[vectors.size()];
     for (int c = 0; c < columns.length; c++) {
       columns[c] = new ArrowColumnVector(vectors.get(c));

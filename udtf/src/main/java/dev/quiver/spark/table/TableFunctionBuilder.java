@@ -190,8 +190,8 @@ final class TableFunctionBuilder extends AbstractFunction1<Seq<Expression>, Logi
     }
     List<Expression> constants = new ArrayList<>(scalars);
     LogicalPlan input = projectKeys(table.plan(), partitionBy, orderBy);
-    return new TableFunctionCall(handle, Scala.seq(constants), Scala.seq(argumentNames),
-        Scala.seq(partitionBy), Scala.seq(orderBy), single, Scala.seq(output),
+    return new TableFunctionCall(new TableCallSpec(handle, Scala.seq(argumentNames), single),
+        Scala.seq(constants), Scala.seq(partitionBy), Scala.seq(orderBy), Scala.seq(output),
         table.plan().output(), input);
   }
 

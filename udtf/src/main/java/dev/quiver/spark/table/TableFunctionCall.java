@@ -1,6 +1,5 @@
 package dev.quiver.spark.table;
 
-import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverLogicalNode;
 import dev.quiver.spark.catalyst.Scala;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
@@ -23,12 +22,10 @@ import scala.collection.immutable.Seq;
  * distinct output attributes.
  */
 public final class TableFunctionCall extends QuiverLogicalNode implements MultiInstanceRelation {
-  private final FunctionHandle function;
+  private final TableCallSpec spec;
   private final Seq<Expression> arguments;
-  private final Seq<String> argumentNames;
   private final Seq<Expression> partitionBy;
   private final Seq<SortOrder> orderBy;
-  private final boolean singlePartition;
   private final Seq<Attribute> resultAttributes;
   private final Seq<Attribute> tableColumns;
 
@@ -37,31 +34,33 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
    * rules that later compute keys below this node (a Quiver scalar call in PARTITION BY) widen
    * the child's output with columns the function must not see.
    */
-  public TableFunctionCall(FunctionHandle function, Seq<Expression> arguments,
-      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition, Seq<Attribute> resultAttributes, Seq<Attribute> tableColumns,
-      LogicalPlan child) {
+  public TableFunctionCall(TableCallSpec spec, Seq<Expression> arguments,
+      Seq<Expression> partitionBy, Seq<SortOrder> orderBy, Seq<Attribute> resultAttributes,
+      Seq<Attribute> tableColumns, LogicalPlan child) {
     super(child);
-    this.tableColumns = tableColumns;
-    this.function = function;
+    this.spec = spec;
     this.arguments = arguments;
-    this.argumentNames = argumentNames;
     this.partitionBy = partitionBy;
     this.orderBy = orderBy;
-    this.singlePartition = singlePartition;
     this.resultAttributes = resultAttributes;
+    this.tableColumns = tableColumns;
   }
 
   @Override
   public Object[] constructorArgs() {
-    return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, tableColumns, child()};
+    return new Object[] {spec, arguments, partitionBy, orderBy, resultAttributes, tableColumns,
+        child()};
+  }
+
+  @Override
+  public scala.collection.Iterator<Object> stringArgs() {
+    return spec.stringArgs(arguments, partitionBy, orderBy, resultAttributes, tableColumns);
   }
 
   @Override
   public LogicalPlan newInstance() {
-    return new TableFunctionCall(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, Scala.withNewExprIds(resultAttributes), tableColumns, child());
+    return new TableFunctionCall(spec, arguments, partitionBy, orderBy,
+        Scala.withNewExprIds(resultAttributes), tableColumns, child());
   }
 
   /**
@@ -71,7 +70,7 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
    */
   @Override
   public boolean deterministic() {
-    return function.prototype().isDeterministic() && super.deterministic();
+    return spec.function().prototype().isDeterministic() && super.deterministic();
   }
 
   @Override
@@ -92,7 +91,7 @@ public final class TableFunctionCall extends QuiverLogicalNode implements MultiI
 
   @Override
   public String simpleString(int maxFields) {
-    return "QuiverTableFunction " + TableFunctionExec.describe(function, arguments,
-        argumentNames, partitionBy, orderBy, singlePartition, resultAttributes);
+    return "QuiverTableFunction "
+        + spec.describe(arguments, partitionBy, orderBy, resultAttributes);
   }
 }

@@ -1,11 +1,9 @@
 package dev.quiver.spark.table;
 
-import dev.quiver.spark.execution.CatalystValues;
 import dev.quiver.spark.shims.ScalaNames;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.TableFunction;
 import dev.quiver.spark.arrow.RowBatchWriter;
-import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
 import java.io.Serializable;
@@ -27,7 +25,6 @@ import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
 import org.apache.spark.sql.execution.GroupedIterator;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -47,34 +44,34 @@ import scala.collection.immutable.Seq;
  * group of any size streams through, and so does the output of a call.
  */
 public final class TableFunctionExec extends QuiverExecNode {
-  private final FunctionHandle function;
+  private final TableCallSpec spec;
   private final Seq<Expression> arguments;
-  private final Seq<String> argumentNames;
   private final Seq<Expression> partitionBy;
   private final Seq<SortOrder> orderBy;
-  private final boolean singlePartition;
   private final Seq<Attribute> resultAttributes;
   private final Seq<Attribute> tableColumns;
 
-  public TableFunctionExec(FunctionHandle function, Seq<Expression> arguments,
-      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition, Seq<Attribute> resultAttributes, Seq<Attribute> tableColumns,
-      SparkPlan child) {
+  public TableFunctionExec(TableCallSpec spec, Seq<Expression> arguments,
+      Seq<Expression> partitionBy, Seq<SortOrder> orderBy, Seq<Attribute> resultAttributes,
+      Seq<Attribute> tableColumns, SparkPlan child) {
     super(child);
-    this.tableColumns = tableColumns;
-    this.function = function;
+    this.spec = spec;
     this.arguments = arguments;
-    this.argumentNames = argumentNames;
     this.partitionBy = partitionBy;
     this.orderBy = orderBy;
-    this.singlePartition = singlePartition;
     this.resultAttributes = resultAttributes;
+    this.tableColumns = tableColumns;
   }
 
   @Override
   public Object[] constructorArgs() {
-    return new Object[] {function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes, tableColumns, child()};
+    return new Object[] {spec, arguments, partitionBy, orderBy, resultAttributes, tableColumns,
+        child()};
+  }
+
+  @Override
+  public scala.collection.Iterator<Object> stringArgs() {
+    return spec.stringArgs(arguments, partitionBy, orderBy, resultAttributes, tableColumns);
   }
 
   @Override
@@ -94,32 +91,7 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   public String simpleString(int maxFields) {
-    return nodeName() + " " + describe(function, arguments, argumentNames, partitionBy, orderBy,
-        singlePartition, resultAttributes);
-  }
-
-  /** The call and its result columns, as EXPLAIN shows both this operator and its call. */
-  static String describe(FunctionHandle function, Seq<Expression> arguments,
-      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<SortOrder> orderBy,
-      boolean singlePartition, Seq<Attribute> resultAttributes) {
-    List<String> args = new ArrayList<>();
-    args.add("TABLE");
-    List<String> names = Scala.list(argumentNames);
-    List<Expression> values = Scala.list(arguments);
-    for (int i = 0; i < values.size(); i++) {
-      String value = values.get(i).sql();
-      args.add(names.get(i).isEmpty() ? value : names.get(i) + " => " + value);
-    }
-    String text = function.name() + "(" + String.join(", ", args) + ")";
-    if (singlePartition) {
-      text += " WITH SINGLE PARTITION";
-    } else if (!partitionBy.isEmpty()) {
-      text += " PARTITION BY " + Scala.list(partitionBy);
-    }
-    if (!orderBy.isEmpty()) {
-      text += " ORDER BY " + Scala.list(orderBy);
-    }
-    return text + ", " + Scala.list(resultAttributes);
+    return nodeName() + " " + spec.describe(arguments, partitionBy, orderBy, resultAttributes);
   }
 
   @Override
@@ -127,7 +99,7 @@ public final class TableFunctionExec extends QuiverExecNode {
     Distribution required;
     if (!partitionBy.isEmpty()) {
       required = ScalaNames.clusteredDistribution(partitionBy);
-    } else if (singlePartition) {
+    } else if (spec.singlePartition()) {
       required = AllTuples$.MODULE$;
     } else {
       required = UnspecifiedDistribution$.MODULE$;
@@ -153,9 +125,8 @@ public final class TableFunctionExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    Evaluation evaluation = new Evaluation(StreamedCall.of(function, resultAttributes,
-        operatorMetrics()), arguments, argumentNames, partitionBy, child().output(),
-        tableColumns);
+    Evaluation evaluation = new Evaluation(StreamedCall.of(spec.function(), resultAttributes,
+        operatorMetrics()), spec, arguments, partitionBy, child().output(), tableColumns);
     return child().execute().mapPartitionsInternal(evaluation, false,
         Scala.classTag(InternalRow.class));
   }
@@ -174,28 +145,13 @@ public final class TableFunctionExec extends QuiverExecNode {
     return GroupedIterator.apply(rows, keys, input);
   }
 
-  /** Constant scalar arguments as the function sees them. */
-  static Arguments constantArguments(Seq<Expression> arguments, Seq<String> names) {
-    Arguments.Builder builder = Arguments.builder();
-    List<String> nameList = Scala.list(names);
-    List<Expression> values = Scala.list(arguments);
-    for (int i = 0; i < values.size(); i++) {
-      Expression e = values.get(i);
-      DataType type = e.dataType();
-      builder.add(nameList.get(i).isEmpty() ? null : nameList.get(i),
-          CatalystValues.toJava(e.eval(null), type), type.simpleString(), true);
-    }
-    return builder.build();
-  }
-
   /**
-   * What an executor needs to run the function over one partition: a record, which ships by its
-   * name as a {@code PartitionFunction} does, never dragging the operator along.
+   * What an executor needs to run the function over one partition: a record, shipped without
+   * the operator and its driver-side state.
    */
-  private record Evaluation(StreamedCall call, Seq<Expression> arguments,
-      Seq<String> argumentNames, Seq<Expression> partitionBy, Seq<Attribute> input,
-      Seq<Attribute> tableColumns) implements Function1<Iterator<InternalRow>,
-      Iterator<InternalRow>>, Serializable {
+  private record Evaluation(StreamedCall call, TableCallSpec spec, Seq<Expression> arguments,
+      Seq<Expression> partitionBy, Seq<Attribute> input, Seq<Attribute> tableColumns)
+      implements Function1<Iterator<InternalRow>, Iterator<InternalRow>>, Serializable {
     @Override
     public Iterator<InternalRow> apply(Iterator<InternalRow> rows) {
       return new Evaluator(this, rows, TaskContext.get());
@@ -217,7 +173,7 @@ public final class TableFunctionExec extends QuiverExecNode {
 
     Evaluator(Evaluation plan, Iterator<InternalRow> rows, TaskContext task) {
       super(task, plan.call(), TableFunction.class, TableFunction::startGroup);
-      this.arguments = constantArguments(plan.arguments(), plan.argumentNames());
+      this.arguments = plan.spec().constantArguments(plan.arguments());
       if (plan.partitionBy().isEmpty()) {
         this.keyedGroups = null;
         this.wholePartition = rows;
