@@ -139,12 +139,27 @@ public final class ScalarEvalExec extends QuiverExecNode {
     List<Attribute> input = Scala.list(child().output());
     for (ScalarCall call : Scala.list(calls)) {
       for (Expression arg : Scala.list(call.children())) {
-        if (!(arg instanceof Attribute a) || Scala.ordinalOf(input, a) < 0) {
+        if (!(arg instanceof Attribute a) || inputOrdinal(input, a) < 0) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /**
+   * The ordinal of {@code a} in the child's output, or -1. A canonicalized plan (as adaptive
+   * execution compares stages by) has its expressions' ids replaced by their input ordinals, and
+   * must answer {@link #supportsColumnar} as the plan did: Spark's columnar-to-row transition
+   * above it insists.
+   */
+  private int inputOrdinal(List<Attribute> input, Attribute a) {
+    int ordinal = Scala.ordinalOf(input, a);
+    if (ordinal < 0 && isCanonicalizedPlan()) {
+      long id = a.exprId().id();
+      return id >= 0 && id < input.size() ? (int) id : -1;
+    }
+    return ordinal;
   }
 
   /**

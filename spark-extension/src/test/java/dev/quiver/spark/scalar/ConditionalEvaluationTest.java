@@ -81,6 +81,10 @@ class ConditionalEvaluationTest extends QuiverSession {
         List<ScalarEvalExec> evals = operators(rows, ScalarEvalExec.class);
         assertTrue(!evals.isEmpty() && evals.stream().allMatch(SparkPlan::supportsColumnar),
             rows.queryExecution().executedPlan().toString());
+        // Adaptive execution compares stages by their canonical plans, whose columnar-to-row
+        // transitions insist that the operator below is still columnar.
+        assertTrue(evals.stream().allMatch(e -> e.canonicalized().supportsColumnar()),
+            rows.queryExecution().executedPlan().toString());
       }
     }
   }
