@@ -290,8 +290,10 @@ public final class ScalarEvalExec extends QuiverExecNode {
       this.input = input;
       @SuppressWarnings({"unchecked", "rawtypes"})
       Seq<Expression> outputExpressions = (Seq) plan.projectList;
+      // Over the kept columns and the results, or over whole copied input rows and the results.
+      Seq<Attribute> before = plan.keptSchema != null ? plan.kept : plan.input;
       this.outputProjection = UnsafeProjection.create(outputExpressions,
-          plan.kept.isEmpty() ? plan.results : plan.kept.appendedAll(plan.results).toList());
+          plan.kept.isEmpty() ? plan.results : before.appendedAll(plan.results).toList());
       outputProjection.initialize(task.partitionId());
       this.calls = new ConditionalCalls(plan, task);
       this.keptColumns = plan.keptSchema == null ? null : calls.keep(plan);

@@ -112,9 +112,17 @@ class ConditionalEvaluationTest extends QuiverSession {
     String nested = "SELECT id, a, st, m, {v} AS v FROM (SELECT *, array(id, x) AS a, "
         + "named_struct('x', x, 's', concat('n', id)) AS st, map('k', x) AS m FROM cond_rows) "
         + "ORDER BY id";
-    for (String query : List.of(flat, nested)) {
+    // A nested column is kept while an argument the output does not read is not: the copied
+    // rows hold every input column, the kept ones only some.
+    // (cached, so that the optimizer cannot fold the struct into the projection above it)
+    spark().sql("SELECT *, named_struct('x', x, 's', concat('n', id)) AS st FROM cond_rows")
+        .cache().createOrReplaceTempView("cond_nested_cached");
+    String partlyRead = "SELECT id, st, {v} AS v FROM cond_nested_cached ORDER BY id";
+    for (String query : List.of(flat, nested, partlyRead)) {
       assertEquals(strings(spark().sql(query.replace("{v}", "CASE WHEN x <> 0 THEN 1D / x END"))),
           strings(spark().sql(query.replace("{v}", "CASE WHEN x <> 0 THEN inverse(x) END"))));
+      assertEquals(strings(spark().sql(query.replace("{v}", "1D / nullif(x, 0)"))),
+          strings(spark().sql(query.replace("{v}", "inverse(nullif(x, 0))"))));
     }
   }
 
