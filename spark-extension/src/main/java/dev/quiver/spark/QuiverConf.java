@@ -41,7 +41,19 @@ public final class QuiverConf {
    */
   public static final String FUNCTIONS = "spark.quiver.functions";
 
+  /**
+   * Whether a scalar operator over row input runs inside Spark's whole-stage generated code
+   * (default true; a session setting). Off, its input rows reach it through an iterator, as they
+   * do anyway under {@code spark.sql.codegen.wholeStage=false} or below a sort-merge join.
+   */
+  public static final String CODEGEN = "spark.quiver.codegen";
+
   private static final long MIB = 1L << 20;
+
+  /** Whether {@link #CODEGEN} is on for the current session. */
+  public static boolean codegen() {
+    return !"false".equalsIgnoreCase(SQLConf.get().getConfString(CODEGEN, "true").trim());
+  }
 
   /** The batch size in force for the current session. */
   public static int batchSize() {

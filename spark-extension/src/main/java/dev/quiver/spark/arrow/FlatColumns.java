@@ -154,6 +154,62 @@ final class FlatColumns {
     return true;
   }
 
+  /** Whether column {@code c} is written here (the typed writes below need it). */
+  boolean isFlat(int c) {
+    return kinds[c] != NONE;
+  }
+
+  // Typed writes of row r of a flat column, for generated code that holds the value itself.
+
+  void writeNull(int c, int r) {
+    if (r >= capacity[c]) {
+      grow(c, r);
+    }
+    if (kinds[c] >= STRING) {
+      Platform.putInt(null, offsets[c] + ((long) (r + 1) << 2), (int) end[c]);
+    }
+  }
+
+  void writeDouble(int c, int r, double value) {
+    long at = valid(c, r);
+    Platform.putDouble(null, data[c] + (at << 3), value);
+  }
+
+  void writeLong(int c, int r, long value) {
+    long at = valid(c, r);
+    Platform.putLong(null, data[c] + (at << 3), value);
+  }
+
+  void writeInt(int c, int r, int value) {
+    long at = valid(c, r);
+    Platform.putInt(null, data[c] + (at << 2), value);
+  }
+
+  void writeFloat(int c, int r, float value) {
+    long at = valid(c, r);
+    Platform.putFloat(null, data[c] + (at << 2), value);
+  }
+
+  void writeUTF8(int c, int r, UTF8String value) {
+    valid(c, r);
+    copyBytes(c, r, value.getBaseObject(), value.getBaseOffset(), value.numBytes());
+  }
+
+  void writeBinary(int c, int r, byte[] value) {
+    valid(c, r);
+    copyBytes(c, r, value, Platform.BYTE_ARRAY_OFFSET, value.length);
+  }
+
+  /** Makes room for row r of column c and marks it valid; returns r. */
+  private long valid(int c, int r) {
+    if (r >= capacity[c]) {
+      grow(c, r);
+    }
+    long bits = validity[c] + (r >> 3);
+    Platform.putByte(null, bits, (byte) (Platform.getByte(null, bits) | (1 << (r & 7))));
+    return r;
+  }
+
   private void writeBytes(int c, int r, SpecializedGetters row, int ordinal, boolean utf8) {
     Object base;
     long offset;
@@ -175,6 +231,10 @@ final class FlatColumns {
       offset = Platform.BYTE_ARRAY_OFFSET;
       length = bytes.length;
     }
+    copyBytes(c, r, base, offset, length);
+  }
+
+  private void copyBytes(int c, int r, Object base, long offset, int length) {
     long at = end[c];
     if (at + length > dataCapacity[c]) {
       BaseVariableWidthVector v = (BaseVariableWidthVector) vectors[c];

@@ -77,6 +77,43 @@ public final class RowBatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether column {@code column} takes the typed writes below: numbers, dates, timestamps,
+   * strings and binary. Each writes the current row's value of one column; call one for every
+   * column, then {@link #next()}.
+   */
+  public boolean takesTypedWrites(int column) {
+    return flat.isFlat(column);
+  }
+
+  public void writeNull(int column) {
+    flat.writeNull(column, rows);
+  }
+
+  public void writeDouble(int column, double value) {
+    flat.writeDouble(column, rows, value);
+  }
+
+  public void writeLong(int column, long value) {
+    flat.writeLong(column, rows, value);
+  }
+
+  public void writeInt(int column, int value) {
+    flat.writeInt(column, rows, value);
+  }
+
+  public void writeFloat(int column, float value) {
+    flat.writeFloat(column, rows, value);
+  }
+
+  public void writeUTF8(int column, org.apache.spark.unsafe.types.UTF8String value) {
+    flat.writeUTF8(column, rows, value);
+  }
+
+  public void writeBinary(int column, byte[] value) {
+    flat.writeBinary(column, rows, value);
+  }
+
   /** Completes a row written column by column. */
   public void next() {
     rows++;

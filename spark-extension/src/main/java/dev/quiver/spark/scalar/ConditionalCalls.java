@@ -1,10 +1,13 @@
 package dev.quiver.spark.scalar;
 
+import dev.quiver.spark.QuiverException;
+import dev.quiver.spark.arrow.RowBatchWriter;
 import dev.quiver.spark.execution.TaskScope;
 import dev.quiver.spark.catalog.FunctionHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BasePredicate;
@@ -110,6 +113,45 @@ final class ConditionalCalls implements AutoCloseable {
     rows++;
   }
 
+  /**
+   * For generated code that writes values itself: group {@code g}'s argument batch, written for
+   * the rows its guard holds on, each completed by {@link #gathered}; {@link #skipped} for the
+   * others; the kept columns' batch (or null); after each row, {@link #rowWritten}.
+   */
+  RowBatchWriter argumentWriter(int g) {
+    return groups[g].calls.writer();
+  }
+
+  RowBatchWriter keptWriter() {
+    return kept == null ? null : kept.writer();
+  }
+
+  void gathered(int g) {
+    Group group = groups[g];
+    group.calls.writer().next();
+    group.position(rows, group.gathered++);
+  }
+
+  void skipped(int g) {
+    groups[g].position(rows, -1);
+  }
+
+  void rowWritten() {
+    if (kept != null) {
+      kept.writer().next();
+    }
+    rows++;
+  }
+
+  /** Arguments or kept columns that did not fit in the task's Arrow memory, said as such. */
+  QuiverException argumentsTooLarge(OutOfMemoryException e) {
+    return groups[0].calls.argumentsTooLarge(e);
+  }
+
+  QuiverException keptTooLarge(OutOfMemoryException e) {
+    return kept.tooLarge(e);
+  }
+
   /** Writes a whole columnar batch, whose call arguments are all plain columns. */
   void write(ColumnarBatch batch) {
     int count = batch.numRows();
@@ -151,14 +193,19 @@ final class ConditionalCalls implements AutoCloseable {
     return columns;
   }
 
+  /** Forgets the previous batch; stops when the task was cancelled. */
+  void startBatch() {
+    reset();
+    task.killTaskIfInterrupted();
+  }
+
   /**
    * Starts a batch if {@code input} has more: forgets the previous batch, and stops when the task
    * was cancelled (sources such as range() never check). At the end of input closes the calls
    * and returns false.
    */
   boolean nextBatch(scala.collection.Iterator<?> input) {
-    reset();
-    task.killTaskIfInterrupted();
+    startBatch();
     if (!input.hasNext()) {
       close();
       return false;

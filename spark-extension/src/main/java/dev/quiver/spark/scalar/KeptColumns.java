@@ -8,6 +8,10 @@ import dev.quiver.spark.execution.TaskScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.OutOfMemoryException;
+import dev.quiver.spark.arrow.CheckedBytesVector;
+import dev.quiver.spark.arrow.CheckedFixedWidthVector;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -34,11 +38,13 @@ import org.apache.spark.sql.vectorized.ColumnVector;
 final class KeptColumns {
   private final RowBatchWriter writer;
   private final int[] ordinals;
+  private final StructType schema;
   private final FunctionHandle[] functions;
 
   KeptColumns(StructType schema, int[] ordinals, String timeZone, FunctionHandle[] functions,
       TaskScope scope) {
     this.ordinals = ordinals;
+    this.schema = schema;
     this.functions = functions;
     try {
       this.writer = scope.writer(schema, timeZone);
@@ -83,6 +89,11 @@ final class KeptColumns {
     writer.next();
   }
 
+  /** The kept columns' batch, for generated code that writes it value by value. */
+  RowBatchWriter writer() {
+    return writer;
+  }
+
   void reset() {
     writer.reset();
   }
@@ -92,13 +103,20 @@ final class KeptColumns {
     List<FieldVector> vectors = writer.finish().getFieldVectors();
     ColumnVector[] columns = new ColumnVector[vectors.size() + results.length];
     for (int i = 0; i < vectors.size(); i++) {
-      columns[i] = new ArrowColumnVector(vectors.get(i));
+      // Read from memory where the type allows: these vectors are Quiver's own, well formed.
+      FieldVector v = vectors.get(i);
+      DataType type = schema.fields()[i].dataType();
+      columns[i] = CheckedFixedWidthVector.supports(v)
+          ? new CheckedFixedWidthVector(type, (BaseFixedWidthVector) v)
+          : CheckedBytesVector.supports(v)
+          ? new CheckedBytesVector(type, (BaseVariableWidthVector) v)
+          : new ArrowColumnVector(v);
     }
     System.arraycopy(results, 0, columns, vectors.size(), results.length);
     return columns;
   }
 
-  private QuiverException tooLarge(OutOfMemoryException e) {
+  QuiverException tooLarge(OutOfMemoryException e) {
     List<String> names = new ArrayList<>();
     for (FunctionHandle handle : functions) {
       names.add("'" + handle.name() + "'");

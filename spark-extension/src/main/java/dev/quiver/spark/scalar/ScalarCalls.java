@@ -86,6 +86,11 @@ final class ScalarCalls {
     }
   }
 
+  /** The argument batch, for generated code that writes it value by value. */
+  RowBatchWriter writer() {
+    return writer;
+  }
+
   /** Starts a batch: forgets the previous one's arguments and results. */
   void reset() {
     closeResults();
@@ -202,7 +207,7 @@ final class ScalarCalls {
     }
   }
 
-  private QuiverException argumentsTooLarge(OutOfMemoryException e) {
+  QuiverException argumentsTooLarge(OutOfMemoryException e) {
     List<String> names = new ArrayList<>();
     for (FunctionHandle handle : plan.functions) {
       names.add("'" + handle.name() + "'");

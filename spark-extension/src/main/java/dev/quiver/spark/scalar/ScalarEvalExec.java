@@ -4,8 +4,8 @@ import dev.quiver.spark.execution.OperatorMetrics;
 
 import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.arrow.ColumnCopy;
-import dev.quiver.spark.catalyst.QuiverExecNode;
 import dev.quiver.spark.catalyst.Scala;
+import dev.quiver.spark.shims.JavaCodegenNode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +22,9 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.execution.CodegenSupport;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
@@ -43,12 +46,14 @@ import scala.runtime.AbstractFunction1;
  * in place through {@link org.apache.spark.sql.vectorized.ArrowColumnVector}, or, for fixed-width types, copied once per batch
  * into off-heap Spark vectors (see {@link ColumnCopy#copyToSpark}).
  */
-public final class ScalarEvalExec extends QuiverExecNode {
+public final class ScalarEvalExec extends JavaCodegenNode {
   private final Seq<ScalarCall> calls;
   private final Seq<Attribute> resultAttributes;
   private final Seq<Expression> guards;
   private final Seq<String> guardNotes;
   private final Seq<NamedExpression> projectList;
+  /** The code being generated for this operator, while it is. */
+  private transient ScalarCodegen codegen;
 
   /**
    * @param guards for each call, the condition on the child's rows under which it is evaluated
@@ -67,6 +72,14 @@ public final class ScalarEvalExec extends QuiverExecNode {
     this.guards = guards;
     this.guardNotes = guardNotes;
     this.projectList = projectList;
+  }
+
+  Seq<Attribute> resultAttributes() {
+    return resultAttributes;
+  }
+
+  Seq<NamedExpression> projectList() {
+    return projectList;
   }
 
   @Override
@@ -118,7 +131,8 @@ public final class ScalarEvalExec extends QuiverExecNode {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    return child().execute().mapPartitionsInternal(evaluation(), false,
+    return child().execute().mapPartitionsInternal(evaluation(Scala.list(child().output())),
+        false,
         Scala.classTag(InternalRow.class));
   }
 
@@ -172,13 +186,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
     if (supportsColumnar() || !columnarInput()) {
       return this;
     }
-    AttributeSet read = Scala.attributeSet(projectList);
-    List<NamedExpression> columns = new ArrayList<>();
-    for (Attribute a : Scala.list(child().output())) {
-      if (read.contains(a)) {
-        columns.add(a);
-      }
-    }
+    List<NamedExpression> columns = new ArrayList<>(keptColumns());
     columns.addAll(Scala.list(resultAttributes));
     return new ProjectExec(projectList, new ScalarEvalExec(calls, resultAttributes, guards,
         guardNotes, Scala.seq(columns), child()));
@@ -198,23 +206,28 @@ public final class ScalarEvalExec extends QuiverExecNode {
   @Override
   public RDD<ColumnarBatch> doExecuteColumnar() {
     return child().executeColumnar().mapPartitionsInternal(
-        new ColumnarEvaluation(evaluation()), false,
+        new ColumnarEvaluation(evaluation(Scala.list(child().output()))), false,
         Scala.classTag(ColumnarBatch.class));
   }
 
-  private Evaluation evaluation() {
-    List<Attribute> input = Scala.list(child().output());
-    CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
-        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
-        metrics().apply("functionTime"));
-    // The input columns the output reads, kept for the batch while its calls are evaluated.
+  /** The child's columns the output list reads, kept for a batch while its calls run. */
+  private List<Attribute> keptColumns() {
     AttributeSet read = Scala.attributeSet(projectList);
     List<Attribute> kept = new ArrayList<>();
-    for (Attribute a : input) {
+    for (Attribute a : Scala.list(child().output())) {
       if (read.contains(a)) {
         kept.add(a);
       }
     }
+    return kept;
+  }
+
+  /** The operator's work over rows of {@code input} (the child's, or some of its columns). */
+  private Evaluation evaluation(List<Attribute> input) {
+    CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
+        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
+        metrics().apply("functionTime"));
+    List<Attribute> kept = keptColumns();
     int[] keptOrdinals = kept.stream().mapToInt(a -> Scala.ordinalOf(input, a)).toArray();
     // For the columnar path: where each output column comes from, a child column (>= 0) or the
     // result of call -source - 1.
@@ -228,9 +241,53 @@ public final class ScalarEvalExec extends QuiverExecNode {
         outputSources[i] = ordinal >= 0 ? ordinal : -Scala.ordinalOf(resultList, a) - 1;
       }
     }
-    return new Evaluation(groups, child().output(), resultAttributes, projectList,
+    return new Evaluation(groups, Scala.seq(input), resultAttributes, projectList,
         Scala.seq(kept), keptOrdinals, KeptColumns.arrowSchema(kept),
         outputSources, QuiverConf.batchSize(), operatorMetrics());
+  }
+
+  @Override
+  public boolean supportCodegen() {
+    return ScalarCodegen.supports(this, keptColumns());
+  }
+
+  @Override
+  public Seq<RDD<InternalRow>> inputRDDs() {
+    return ((CodegenSupport) child()).inputRDDs();
+  }
+
+  @Override
+  public String doProduce(CodegenContext ctx) {
+    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this)),
+        keptColumns());
+    return codegen.produce(ctx);
+  }
+
+  @Override
+  public String doConsume(CodegenContext ctx, Seq<ExprCode> input, ExprCode row) {
+    return codegen.consume(ctx, input);
+  }
+
+  /** Rows are buffered in the batch: the child's need no copy, and no stop check. */
+  @Override
+  public boolean needCopyResult() {
+    return false;
+  }
+
+  @Override
+  public boolean needStopCheck() {
+    return false;
+  }
+
+  /** The child's loop stops when the batch is full (see {@link ScalarCodegen}). */
+  @Override
+  public Seq<String> limitNotReachedChecks() {
+    return Scala.seq(codegen.hasRoom());
+  }
+
+  @Override
+  public boolean canCheckLimitNotReached() {
+    return true;
   }
 
   /**
@@ -275,8 +332,7 @@ public final class ScalarEvalExec extends QuiverExecNode {
   private static final class RowEvaluator extends AbstractIterator<InternalRow> {
     private final Evaluation plan;
     private final Iterator<InternalRow> input;
-    private final ConditionalCalls calls;
-    private final KeptColumns keptColumns;
+    private final RowBatches batches;
     private final UnsafeProjection outputProjection;
     private final JoinedRow joined = new JoinedRow();
     private InternalRow[] copiedRows;
@@ -295,10 +351,9 @@ public final class ScalarEvalExec extends QuiverExecNode {
       this.outputProjection = UnsafeProjection.create(outputExpressions,
           plan.kept.isEmpty() ? plan.results : before.appendedAll(plan.results).toList());
       outputProjection.initialize(task.partitionId());
-      this.calls = new ConditionalCalls(plan, task);
-      this.keptColumns = plan.keptSchema == null ? null : calls.keep(plan);
+      this.batches = new RowBatches(plan, task);
       // Grown with the rows a batch really holds: a large batch size costs nothing on small input.
-      this.copiedRows = !plan.kept.isEmpty() && keptColumns == null
+      this.copiedRows = !plan.kept.isEmpty() && plan.keptSchema == null
           ? new InternalRow[Math.min(plan.batchSize, 1024)] : null;
     }
 
@@ -313,12 +368,14 @@ public final class ScalarEvalExec extends QuiverExecNode {
       if (copiedRows != null) {
         Arrays.fill(copiedRows, 0, batchRows, null);
       }
-      if (!calls.nextBatch(input)) {
+      batches.start();
+      if (!input.hasNext()) {
+        batches.close();
         finished = true;
         return false;
       }
       int rows = 0;
-      while (rows < plan.batchSize && input.hasNext()) {
+      while (batches.hasRoom() && input.hasNext()) {
         InternalRow row = input.next();
         if (copiedRows != null) {
           if (rows == copiedRows.length) {
@@ -326,12 +383,10 @@ public final class ScalarEvalExec extends QuiverExecNode {
           }
           copiedRows[rows] = row.copy();
         }
-        calls.write(row);
+        batches.write(row);
         rows++;
       }
-      ColumnVector[] results = calls.evaluate();
-      resultBatch = new ColumnarBatch(keptColumns == null ? results
-          : keptColumns.withResults(results), rows);
+      resultBatch = batches.evaluate();
       batchRows = rows;
       position = 0;
       return rows > 0;

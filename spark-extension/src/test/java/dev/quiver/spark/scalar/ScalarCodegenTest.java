@@ -1,0 +1,139 @@
+package dev.quiver.spark.scalar;
+
+import static dev.quiver.spark.testing.QueryPlans.explain;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quiver.spark.QuiverConf;
+import dev.quiver.spark.testing.QuiverSession;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scalar operator inside Spark's whole-stage generated code, over row input: every query
+ * shape gives the rows the operator's iterator gives ({@code spark.quiver.codegen=false}), over
+ * batches of a few rows so that every query fills and empties many of them.
+ */
+class ScalarCodegenTest extends QuiverSession {
+  private static final Pattern GENERATED = Pattern.compile("\\*\\(\\d+\\) QuiverScalarEval");
+
+  @BeforeAll
+  static void register() {
+    ensureRegistered(new ScalarFixtures.PlusOne(), new ScalarFixtures.Times(),
+        new ScalarFixtures.Throwing());
+    spark().range(0, 200).selectExpr("id", "cast(id as double) AS x",
+        "if(id % 7 = 0, null, concat('s', id)) AS s", "id % 5 AS k")
+        .createOrReplaceTempView("codegen_rows");
+  }
+
+  /** The query's rows, in order, with the operator generated and with its iterator. */
+  private static List<String> bothWays(String sql, boolean generated) {
+    // Without the fallback, code that does not compile fails the query instead of hiding.
+    Map<String, String> small = Map.of(QuiverConf.BATCH_SIZE, "7",
+        "spark.sql.codegen.fallback", "false");
+    List<String> withCodegen = withConf(small, () -> {
+      Dataset<Row> df = spark().sql(sql);
+      List<String> rows = rows(df);
+      // After the query ran: adaptive execution generates code stage by stage.
+      assertEquals(generated, GENERATED.matcher(explain(df, "simple")).find(),
+          explain(df, "simple"));
+      return rows;
+    });
+    List<String> withIterator = withConf(Map.of(QuiverConf.BATCH_SIZE, "7",
+        QuiverConf.CODEGEN, "false"), () -> {
+      Dataset<Row> df = spark().sql(sql);
+      List<String> rows = rows(df);
+      assertFalse(GENERATED.matcher(explain(df, "simple")).find());
+      return rows;
+    });
+    assertEquals(withIterator, withCodegen);
+    return withCodegen;
+  }
+
+  private static List<String> rows(Dataset<Row> df) {
+    return df.collectAsList().stream().map(Row::toString).collect(Collectors.toList());
+  }
+
+  @Test
+  void rangeSourceWithFilterAndProjection() {
+    List<String> rows = bothWays("SELECT id, plus_one(x) * 2 AS y, s FROM codegen_rows "
+        + "WHERE id % 3 <> 1 ORDER BY id", true);
+    assertEquals(133, rows.size());
+    assertEquals("[0,2.0,null]", rows.get(0));
+    assertEquals("[2,6.0,s2]", rows.get(1));
+  }
+
+  @Test
+  void stackedAndSeveralCalls() {
+    List<String> rows = bothWays("SELECT id, plus_one(plus_one(x)), times(x, x), "
+        + "times(plus_one(x), 2.0) FROM codegen_rows WHERE id < 20", true);
+    assertEquals("[3,5.0,9.0,8.0]", rows.get(3));
+  }
+
+  @Test
+  void underLimitAndAboveAggregate() {
+    assertEquals(10, bothWays("SELECT plus_one(x) FROM codegen_rows LIMIT 10", true).size());
+    List<String> sums = bothWays("SELECT k, plus_one(sum(x)) FROM codegen_rows GROUP BY k "
+        + "ORDER BY k", true);
+    assertEquals(List.of("[0,3901.0]", "[1,3941.0]", "[2,3981.0]", "[3,4021.0]",
+        "[4,4061.0]"), sums);
+    assertEquals(List.of("[20100.0]"),
+        bothWays("SELECT sum(plus_one(x)) FROM codegen_rows", true));
+  }
+
+  @Test
+  void guardedCallsAreEvaluatedOnlyWhereNeeded() {
+    // 10 / (id % 3) fails on the rows the guard excludes (ANSI division by zero).
+    List<String> rows = bothWays("SELECT id, CASE WHEN id % 3 <> 0 "
+        + "THEN plus_one(10 / (id % 3)) ELSE -1 END FROM codegen_rows ORDER BY id", true);
+    assertEquals(List.of("[0,-1.0]", "[1,11.0]", "[2,6.0]", "[3,-1.0]"), rows.subList(0, 4));
+  }
+
+  @Test
+  void belowASortMergeJoinTheIteratorIsUsed() {
+    withConf("spark.sql.autoBroadcastJoinThreshold", "-1", () -> {
+      List<String> rows = bothWays("SELECT a.id, plus_one(b.x) FROM codegen_rows a "
+          + "JOIN codegen_rows b ON a.id = b.id + 1 ORDER BY a.id", false);
+      assertEquals(199, rows.size());
+      assertEquals("[1,1.0]", rows.get(0));
+    });
+  }
+
+  @Test
+  void columnsOfOtherTypesComeThroughAnUnsafeRow() {
+    // A boolean and a decimal are not written value by value: the row path of generated code.
+    List<String> rows = bothWays("SELECT id, b, d, plus_one(x), plus_one(cast(d AS double)) "
+        + "FROM (SELECT id, x, id % 2 = 0 AS b, cast(x / 4 AS decimal(10, 2)) AS d "
+        + "FROM codegen_rows) WHERE id < 5 ORDER BY id", true);
+    assertEquals("[1,false,0.25,2.0,1.25]", rows.get(1));
+  }
+
+  @Test
+  void keptColumnsOverTheTaskLimitFailTheQueryByName() {
+    for (String codegen : List.of("true", "false")) {
+      String failure = withConf(Map.of(QuiverConf.TASK_MEMORY_LIMIT, "1m",
+          QuiverConf.CODEGEN, codegen), () -> failureOf(() -> spark().sql(
+              // The shuffle keeps the long strings a column below the call (not folded in).
+              "SELECT big, plus_one(x) FROM (SELECT /*+ REPARTITION(2) */ x, "
+              + "concat(id, repeat('x', 100000)) AS big FROM codegen_rows)")
+              .collectAsList()));
+      assertTrue(failure.contains("The input columns kept while Quiver function 'plus_one' "
+          + "evaluates a batch did not fit"), failure.substring(0, 300));
+      assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure.substring(0, 300));
+    }
+  }
+
+  @Test
+  void aFailingFunctionFailsItsQueryByName() {
+    String failure = failureOf(() -> spark().sql(
+        "SELECT throwing(cast(id AS int)) FROM codegen_rows WHERE id > 3").collectAsList());
+    assertTrue(failure.contains("throwing"), failure);
+  }
+}
