@@ -57,6 +57,8 @@ public final class RowInputProfile {
     queries.put("upper built-in", "SELECT concat(upper(name), '_SUFFIX') AS r FROM " + src);
     queries.put("upper UDF1", "SELECT jvm_upper_suffix(name) AS r FROM " + src);
     queries.put("upper Quiver", "SELECT bench_upper_suffix(name) AS r FROM " + src);
+    queries.put("cdf UDF1", "SELECT jvm_normal_cdf(value) AS r FROM " + src);
+    queries.put("cdf Quiver", "SELECT bench_normal_cdf(value) AS r FROM " + src);
     queries.put("guarded UDF1", "SELECT CASE WHEN id % 4 <> 0 THEN jvm_arith(value) ELSE 0 END"
         + " AS r FROM " + src);
     queries.put("guarded Quiver", "SELECT CASE WHEN id % 4 <> 0 THEN bench_arith(value) "
