@@ -18,7 +18,6 @@ import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
 import org.apache.spark.sql.catalyst.expressions.codegen.GenerateUnsafeProjection;
 import org.apache.spark.sql.execution.CodegenSupport;
-import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FilterExec;
 import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.InputRDDCodegen;
@@ -26,7 +25,6 @@ import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.RangeExec;
 import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.aggregate.HashAggregateExec;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
@@ -52,10 +50,13 @@ import scala.collection.immutable.Seq;
  * <p>The operator produces its rows like a blocking operator (an aggregate), one batch at a
  * time: its child's loop runs in a method of its own and stops when the batch is full, through
  * the condition Spark's sources and blocking operators check before each row for a downstream
- * {@code LIMIT} ({@code limitNotReachedChecks}). Only children whose rows come from such a loop
- * are joined: a sort-merge join, for one, ignores the condition and would fill one batch with its
- * whole output. Other children, and every child when {@code spark.quiver.codegen} is false, get
- * the operator's row iterator.
+ * {@code LIMIT} ({@code limitNotReachedChecks}), and resumes where it stopped when the next
+ * batch is filled. Only children whose rows come from a loop that checks the condition and can be
+ * resumed are joined (an iterator, {@code range()}, a sort): a sort-merge join ignores the
+ * condition and would fill one batch with its whole output; the loops over a columnar scan's
+ * batches and over an aggregate's groups release their state once the condition ends them. Other
+ * children, and every child when {@code spark.quiver.codegen} is false, get the operator's row
+ * iterator.
  */
 final class ScalarCodegen {
   private final ScalarEvalExec exec;
@@ -111,9 +112,11 @@ final class ScalarCodegen {
       } else if (plan instanceof BroadcastHashJoinExec join) {
         plan = join.streamedPlan();
       } else {
+        // Loops that can be left and resumed. Spark's loops over a scan's batches and over an
+        // aggregate's groups release their state when the condition ends them (for good, when
+        // a LIMIT is reached); below those the iterator is used.
         return plan instanceof RangeExec || plan instanceof InputRDDCodegen
-            || plan instanceof ColumnarToRowExec || plan instanceof SortExec
-            || plan instanceof HashAggregateExec
+            || plan instanceof SortExec
             || plan instanceof ScalarEvalExec inner && inner.supportCodegen();
       }
     }

@@ -15,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 /**
  * The scalar operator inside Spark's whole-stage generated code, over row input: every query
@@ -80,10 +82,17 @@ class ScalarCodegenTest extends QuiverSession {
   @Test
   void underLimitAndAboveAggregate() {
     assertEquals(10, bothWays("SELECT plus_one(x) FROM codegen_rows LIMIT 10", true).size());
+    // Above an aggregate's groups (more of them than a batch holds), the iterator.
     List<String> sums = bothWays("SELECT k, plus_one(sum(x)) FROM codegen_rows GROUP BY k "
-        + "ORDER BY k", true);
+        + "ORDER BY k", false);
     assertEquals(List.of("[0,3901.0]", "[1,3941.0]", "[2,3981.0]", "[3,4021.0]",
         "[4,4061.0]"), sums);
+    assertEquals(100, bothWays("SELECT plus_one(sum(x)) FROM codegen_rows GROUP BY id % 100",
+        false).size());
+    // Above a sort, generated: the sort's loop resumes.
+    List<String> sorted = bothWays("SELECT * FROM (SELECT id, plus_one(x) FROM "
+        + "(SELECT * FROM codegen_rows SORT BY x DESC)) LIMIT 30", true);
+    assertEquals(30, sorted.size());
     assertEquals(List.of("[20100.0]"),
         bothWays("SELECT sum(plus_one(x)) FROM codegen_rows", true));
   }
@@ -94,6 +103,16 @@ class ScalarCodegenTest extends QuiverSession {
     List<String> rows = bothWays("SELECT id, CASE WHEN id % 3 <> 0 "
         + "THEN plus_one(10 / (id % 3)) ELSE -1 END FROM codegen_rows ORDER BY id", true);
     assertEquals(List.of("[0,-1.0]", "[1,11.0]", "[2,6.0]", "[3,-1.0]"), rows.subList(0, 4));
+  }
+
+  @Test
+  void rangeLoopsResumeAcrossBatchesAndBroadcastJoinsPassThrough() {
+    assertEquals(List.of("[5.0005E7]"), bothWays(
+        "SELECT sum(plus_one(cast(id AS double))) FROM range(0, 10000, 1, 2)", true));
+    List<String> joined = bothWays("SELECT /*+ BROADCAST(b) */ a.id, plus_one(b.x) "
+        + "FROM codegen_rows a JOIN codegen_rows b ON a.id = b.id + 1 ORDER BY a.id", true);
+    assertEquals(199, joined.size());
+    assertEquals("[199,199.0]", joined.get(198));
   }
 
   @Test
@@ -128,6 +147,19 @@ class ScalarCodegenTest extends QuiverSession {
           + "evaluates a batch did not fit"), failure.substring(0, 300));
       assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure.substring(0, 300));
     }
+  }
+
+  @Test
+  void computedArgumentsOverAColumnarScan(@TempDir Path dir) {
+    // Parquet batches of 4,096 rows under batches of 7: through the iterator (the scan's loop
+    // closes its batch when it is left).
+    String path = dir.resolve("rows").toString();
+    spark().range(0, 20000).selectExpr("id", "cast(id AS double) AS x",
+        "if(id % 9 = 0, null, concat('s', id)) AS s").write().parquet(path);
+    List<String> rows = bothWays("SELECT id, s, plus_one(x * 2), CASE WHEN id % 4 <> 0 "
+        + "THEN plus_one(x) ELSE 0 END FROM parquet.`" + path + "` ORDER BY id", false);
+    assertEquals(20000, rows.size());
+    assertEquals("[19999,s19999,39999.0,20000.0]", rows.get(19999));
   }
 
   @Test
