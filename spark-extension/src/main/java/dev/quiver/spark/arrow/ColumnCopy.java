@@ -110,8 +110,17 @@ public final class ColumnCopy {
    * {@code rows} values of {@code source}, and sets its value count.
    */
   public static void copy(ColumnVector source, int rows, FieldVector target) {
+    copy(source, null, rows, target);
+  }
+
+  /**
+   * Like {@link #copy(ColumnVector, int, FieldVector)}, of the rows {@code selected[0..rows)} of
+   * {@code source} ({@code null}: the first {@code rows}): a guarded call's arguments, gathered
+   * from the rows where its guard holds.
+   */
+  public static void copy(ColumnVector source, int[] selected, int rows, FieldVector target) {
     if (target instanceof BaseVariableWidthVector variable) {
-      copyVariableWidth(source, rows, variable, target instanceof VarCharVector);
+      copyVariableWidth(source, selected, rows, variable, target instanceof VarCharVector);
       return;
     }
     BaseFixedWidthVector fixed = (BaseFixedWidthVector) target;
@@ -122,39 +131,39 @@ public final class ColumnCopy {
     boolean nulls = source.hasNull();
     if (target instanceof Float8Vector) {
       for (int i = 0; i < rows; i++) {
-        data.setDouble((long) i << 3, source.getDouble(i));
+        data.setDouble((long) i << 3, source.getDouble(at(selected, i)));
       }
     } else if (target instanceof BigIntVector || target instanceof TimeStampMicroTZVector
         || target instanceof TimeStampMicroVector) {
       for (int i = 0; i < rows; i++) {
-        data.setLong((long) i << 3, source.getLong(i));
+        data.setLong((long) i << 3, source.getLong(at(selected, i)));
       }
     } else if (target instanceof IntVector || target instanceof DateDayVector) {
       for (int i = 0; i < rows; i++) {
-        data.setInt((long) i << 2, source.getInt(i));
+        data.setInt((long) i << 2, source.getInt(at(selected, i)));
       }
     } else if (target instanceof Float4Vector) {
       for (int i = 0; i < rows; i++) {
-        data.setFloat((long) i << 2, source.getFloat(i));
+        data.setFloat((long) i << 2, source.getFloat(at(selected, i)));
       }
     } else if (target instanceof SmallIntVector) {
       for (int i = 0; i < rows; i++) {
-        data.setShort((long) i << 1, source.getShort(i));
+        data.setShort((long) i << 1, source.getShort(at(selected, i)));
       }
     } else if (target instanceof TinyIntVector) {
       for (int i = 0; i < rows; i++) {
-        data.setByte(i, source.getByte(i));
+        data.setByte(i, source.getByte(at(selected, i)));
       }
     } else if (target instanceof BitVector) {
       for (int i = 0; i < rows; i++) {
-        if (source.getBoolean(i)) {
+        if (source.getBoolean(at(selected, i))) {
           BitVectorHelper.setBit(data, i);
         }
       }
     } else {
       throw new IllegalArgumentException("no column copy into " + target.getClass().getName());
     }
-    setValidity(source, rows, fixed.getValidityBuffer(), nulls);
+    setValidity(source, selected, rows, fixed.getValidityBuffer(), nulls);
     fixed.setValueCount(rows);
   }
 
@@ -164,21 +173,23 @@ public final class ColumnCopy {
    * every read, which took more time than the copy. Null for other columns, or when the batch's
    * largest id would make the table larger than the batch.
    */
-  private static byte[][] decodedOnce(ColumnVector source, int rows, boolean nulls) {
+  private static byte[][] decodedOnce(ColumnVector source, int[] selected, int rows,
+      boolean nulls) {
     if (!(source instanceof WritableColumnVector w) || !w.hasDictionary()) {
       return null;
     }
     WritableColumnVector ids = w.getDictionaryIds();
     int max = -1;
     for (int i = 0; i < rows; i++) {
-      if (!nulls || !source.isNullAt(i)) {
-        max = Math.max(max, ids.getDictId(i));
+      int at = at(selected, i);
+      if (!nulls || !source.isNullAt(at)) {
+        max = Math.max(max, ids.getDictId(at));
       }
     }
     return max < Math.max(rows, 1024) ? new byte[max + 1][] : null;
   }
 
-  private static void copyVariableWidth(ColumnVector source, int rows,
+  private static void copyVariableWidth(ColumnVector source, int[] selected, int rows,
       BaseVariableWidthVector target, boolean utf8) {
     while (target.getValueCapacity() < rows) {
       target.reAlloc();
@@ -188,30 +199,31 @@ public final class ColumnCopy {
     ArrowBuf data = target.getDataBuffer();
     long end = 0;
     offsets.setInt(0, 0);
-    byte[][] decoded = decodedOnce(source, rows, nulls);
+    byte[][] decoded = decodedOnce(source, selected, rows, nulls);
     WritableColumnVector ids = decoded == null ? null
         : ((WritableColumnVector) source).getDictionaryIds();
     for (int i = 0; i < rows; i++) {
-      if (!nulls || !source.isNullAt(i)) {
+      int at = at(selected, i);
+      if (!nulls || !source.isNullAt(at)) {
         int length;
         Object base;
         long offset;
         if (decoded != null) {
-          int id = ids.getDictId(i);
+          int id = ids.getDictId(at);
           byte[] value = decoded[id];
           if (value == null) {
-            value = decoded[id] = source.getBinary(i);
+            value = decoded[id] = source.getBinary(at);
           }
           length = value.length;
           base = value;
           offset = Platform.BYTE_ARRAY_OFFSET;
         } else if (utf8) {
-          UTF8String value = source.getUTF8String(i);
+          UTF8String value = source.getUTF8String(at);
           length = value.numBytes();
           base = value.getBaseObject();
           offset = value.getBaseOffset();
         } else {
-          byte[] value = source.getBinary(i);
+          byte[] value = source.getBinary(at);
           length = value.length;
           base = value;
           offset = Platform.BYTE_ARRAY_OFFSET;
@@ -225,22 +237,27 @@ public final class ColumnCopy {
       }
       offsets.setInt((long) (i + 1) << 2, (int) end);
     }
-    setValidity(source, rows, target.getValidityBuffer(), nulls);
+    setValidity(source, selected, rows, target.getValidityBuffer(), nulls);
     // Arrow fills the offsets of slots after the last one set; all of them are set here.
     target.setLastSet(rows - 1);
     target.setValueCount(rows);
   }
 
-  private static void setValidity(ColumnVector source, int rows, ArrowBuf validity,
-      boolean nulls) {
+  private static void setValidity(ColumnVector source, int[] selected, int rows,
+      ArrowBuf validity, boolean nulls) {
     if (!nulls) {
       validity.setOne(0, (rows + 7) / 8);
       return;
     }
     for (int i = 0; i < rows; i++) {
-      if (!source.isNullAt(i)) {
+      if (!source.isNullAt(at(selected, i))) {
         BitVectorHelper.setBit(validity, i);
       }
     }
+  }
+
+  /** Row {@code i} of a selection; the loops above are unswitched on a null selection. */
+  private static int at(int[] selected, int i) {
+    return selected == null ? i : selected[i];
   }
 }

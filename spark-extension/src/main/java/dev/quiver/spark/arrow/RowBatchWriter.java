@@ -48,14 +48,18 @@ public final class RowBatchWriter implements AutoCloseable {
    * {@code ordinals[i]}, copied column by column where the type allows and row by row otherwise.
    */
   public void write(ColumnarBatch batch, int[] ordinals) {
-    int count = batch.numRows();
+    write(batch, ordinals, null, batch.numRows());
+  }
+
+  /** Likewise, of the batch's rows {@code selected[0..count)} ({@code null}: all of them). */
+  public void write(ColumnarBatch batch, int[] ordinals, int[] selected, int count) {
     for (int i = 0; i < fields.length; i++) {
       if (copyable[i]) {
-        ColumnCopy.copy(batch.column(ordinals[i]), count, root.getVector(i));
+        ColumnCopy.copy(batch.column(ordinals[i]), selected, count, root.getVector(i));
         copied[i] = true;
       } else {
         for (int r = 0; r < count; r++) {
-          fields[i].write(batch.getRow(r), ordinals[i]);
+          fields[i].write(batch.getRow(selected == null ? r : selected[r]), ordinals[i]);
         }
       }
     }

@@ -36,6 +36,8 @@ final class ConditionalCalls implements AutoCloseable {
     final BasePredicate guard;
     final UnsafeProjection computed;
     int[] positions = new int[0];
+    /** Over a columnar batch, the rows the guard holds on. */
+    int[] selected = new int[0];
     int gathered;
 
     Group(CallGroup spec, ScalarEvalExec.Evaluation plan, TaskScope scope) {
@@ -161,15 +163,22 @@ final class ConditionalCalls implements AutoCloseable {
         group.gathered = count;
         continue;
       }
+      // The guard row by row, then the arguments of the rows it holds on column by column.
+      if (group.selected.length < count) {
+        group.selected = new int[Math.max(count, 2 * group.selected.length)];
+      }
+      int[] selected = group.selected;
+      int gathered = 0;
       for (int r = 0; r < count; r++) {
-        InternalRow row = batch.getRow(r);
-        if (group.guard.eval(row)) {
-          group.calls.write(row, null);
-          group.position(r, group.gathered++);
+        if (group.guard.eval(batch.getRow(r))) {
+          group.position(r, gathered);
+          selected[gathered++] = r;
         } else {
           group.position(r, -1);
         }
       }
+      group.calls.write(batch, selected, gathered);
+      group.gathered = gathered;
     }
     rows = count;
   }

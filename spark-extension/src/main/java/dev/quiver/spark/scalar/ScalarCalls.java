@@ -113,8 +113,13 @@ final class ScalarCalls {
 
   /** Writes the arguments of a whole columnar batch, all of them plain columns. */
   void write(ColumnarBatch batch) {
+    write(batch, null, batch.numRows());
+  }
+
+  /** Writes the arguments of the batch's rows {@code selected[0..rows)}. */
+  void write(ColumnarBatch batch, int[] selected, int rows) {
     try {
-      writer.write(batch, plan.argumentOrdinals);
+      writer.write(batch, plan.argumentOrdinals, selected, rows);
     } catch (OutOfMemoryException e) {
       throw argumentsTooLarge(e);
     }

@@ -206,7 +206,7 @@ public final class ScalarEvalExec extends JavaCodegenNode {
   @Override
   public RDD<ColumnarBatch> doExecuteColumnar() {
     return child().executeColumnar().mapPartitionsInternal(
-        new ColumnarEvaluation(evaluation(Scala.list(child().output()))), false,
+        new ColumnarEvaluator.PerPartition(evaluation(Scala.list(child().output()))), false,
         Scala.classTag(ColumnarBatch.class));
   }
 
@@ -308,22 +308,6 @@ public final class ScalarEvalExec extends JavaCodegenNode {
     }
   }
 
-  /** The columnar path's per-partition work. */
-  private static final class ColumnarEvaluation extends AbstractFunction1<
-      Iterator<ColumnarBatch>, Iterator<ColumnarBatch>> implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    private final Evaluation plan;
-
-    ColumnarEvaluation(Evaluation plan) {
-      this.plan = plan;
-    }
-
-    @Override
-    public Iterator<ColumnarBatch> apply(Iterator<ColumnarBatch> batches) {
-      return new ColumnarEvaluator(plan, batches, TaskContext.get());
-    }
-  }
-
   /**
    * Gathers the child's rows into batches, evaluates the calls, returns projected rows. The input
    * columns the output reads are kept for the batch as Arrow columns, in the task's accounted
@@ -402,50 +386,6 @@ public final class ScalarEvalExec extends JavaCodegenNode {
           ? joined.apply(copiedRows[position], resultRow) : resultRow);
       position++;
       return result;
-    }
-  }
-
-  /**
-   * The columnar path: evaluates the calls on each batch of a columnar child (a Parquet, ORC or
-   * cached scan) and returns batches that hold the child's columns as they are plus the result
-   * vectors, so no row is ever materialized here.
-   */
-  private static final class ColumnarEvaluator extends AbstractIterator<ColumnarBatch> {
-    private final Iterator<ColumnarBatch> input;
-    private final ConditionalCalls calls;
-    private final int[] outputSources;
-    private boolean finished;
-
-    ColumnarEvaluator(Evaluation plan, Iterator<ColumnarBatch> input, TaskContext task) {
-      this.input = input;
-      this.outputSources = plan.outputSources;
-      this.calls = new ConditionalCalls(plan, task);
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (finished) {
-        return false;
-      }
-      finished = !calls.nextBatch(input);
-      return !finished;
-    }
-
-    @Override
-    public ColumnarBatch next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      ColumnarBatch batch = input.next();
-      int rows = batch.numRows();
-      calls.write(batch);
-      ColumnVector[] results = calls.evaluate();
-      ColumnVector[] columns = new ColumnVector[outputSources.length];
-      for (int i = 0; i < columns.length; i++) {
-        int source = outputSources[i];
-        columns[i] = source >= 0 ? batch.column(source) : results[-source - 1];
-      }
-      return new ColumnarBatch(columns, rows);
     }
   }
 }
