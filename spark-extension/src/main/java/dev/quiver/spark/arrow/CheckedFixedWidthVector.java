@@ -12,15 +12,24 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * A 4- or 8-byte Arrow column (int, long, float, double, date, timestamp) that Quiver wrote
- * itself, seen by Spark without copying: on row input, reading a kept input column through
- * {@code ArrowColumnVector} cost 13% of a guarded call's query.
+ * A 4- or 8-byte Arrow column (int, long, float, double, date, timestamp) of {@code rows} rows,
+ * seen by Spark without copying: an input column Quiver kept, or a checked function result. On
+ * row input, reading a kept column through {@code ArrowColumnVector} cost 13% of a guarded call's
+ * query; a result copied into Spark's off-heap vector cost the copy, and a null check per read.
  */
 public final class CheckedFixedWidthVector extends ArrowMemoryVector {
   private final long data;
 
-  public CheckedFixedWidthVector(DataType type, BaseFixedWidthVector vector) {
+  public CheckedFixedWidthVector(DataType type, BaseFixedWidthVector vector, int rows) {
     super(type, vector);
+    // Checked here as well as by the caller: a short buffer would be read past its end.
+    long needed = (long) rows * vector.getTypeWidth();
+    if (vector.getDataBuffer().capacity() < needed
+        || vector.getValidityBuffer().capacity() < (rows + 7) / 8) {
+      throw new IllegalStateException("a vector of " + rows + " rows has buffers of "
+          + vector.getDataBuffer().capacity() + " and " + vector.getValidityBuffer().capacity()
+          + " bytes, short of " + needed + " and " + (rows + 7) / 8);
+    }
     this.data = vector.getDataBuffer().memoryAddress();
   }
 

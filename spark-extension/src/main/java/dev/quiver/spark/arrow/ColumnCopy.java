@@ -128,31 +128,33 @@ public final class ColumnCopy {
       fixed.reAlloc();
     }
     ArrowBuf data = fixed.getDataBuffer();
+    // Capacity is ensured above: values go straight to memory, without a bounds check each.
+    long address = data.memoryAddress();
     boolean nulls = source.hasNull();
     if (target instanceof Float8Vector) {
       for (int i = 0; i < rows; i++) {
-        data.setDouble((long) i << 3, source.getDouble(at(selected, i)));
+        Platform.putDouble(null, address + ((long) i << 3), source.getDouble(at(selected, i)));
       }
     } else if (target instanceof BigIntVector || target instanceof TimeStampMicroTZVector
         || target instanceof TimeStampMicroVector) {
       for (int i = 0; i < rows; i++) {
-        data.setLong((long) i << 3, source.getLong(at(selected, i)));
+        Platform.putLong(null, address + ((long) i << 3), source.getLong(at(selected, i)));
       }
     } else if (target instanceof IntVector || target instanceof DateDayVector) {
       for (int i = 0; i < rows; i++) {
-        data.setInt((long) i << 2, source.getInt(at(selected, i)));
+        Platform.putInt(null, address + ((long) i << 2), source.getInt(at(selected, i)));
       }
     } else if (target instanceof Float4Vector) {
       for (int i = 0; i < rows; i++) {
-        data.setFloat((long) i << 2, source.getFloat(at(selected, i)));
+        Platform.putFloat(null, address + ((long) i << 2), source.getFloat(at(selected, i)));
       }
     } else if (target instanceof SmallIntVector) {
       for (int i = 0; i < rows; i++) {
-        data.setShort((long) i << 1, source.getShort(at(selected, i)));
+        Platform.putShort(null, address + ((long) i << 1), source.getShort(at(selected, i)));
       }
     } else if (target instanceof TinyIntVector) {
       for (int i = 0; i < rows; i++) {
-        data.setByte(i, source.getByte(at(selected, i)));
+        Platform.putByte(null, address + i, source.getByte(at(selected, i)));
       }
     } else if (target instanceof BitVector) {
       for (int i = 0; i < rows; i++) {

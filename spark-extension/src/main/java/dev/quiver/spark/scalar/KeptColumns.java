@@ -100,14 +100,15 @@ final class KeptColumns {
 
   /** The batch's kept columns followed by {@code results}. */
   ColumnVector[] withResults(ColumnVector[] results) {
-    List<FieldVector> vectors = writer.finish().getFieldVectors();
+    org.apache.arrow.vector.VectorSchemaRoot batch = writer.finish();
+    List<FieldVector> vectors = batch.getFieldVectors();
     ColumnVector[] columns = new ColumnVector[vectors.size() + results.length];
     for (int i = 0; i < vectors.size(); i++) {
       // Read from memory where the type allows: these vectors are Quiver's own, well formed.
       FieldVector v = vectors.get(i);
       DataType type = schema.fields()[i].dataType();
       columns[i] = CheckedFixedWidthVector.supports(v)
-          ? new CheckedFixedWidthVector(type, (BaseFixedWidthVector) v)
+          ? new CheckedFixedWidthVector(type, (BaseFixedWidthVector) v, batch.getRowCount())
           : CheckedBytesVector.supports(v)
           ? new CheckedBytesVector(type, (BaseVariableWidthVector) v)
           : new ArrowColumnVector(v);

@@ -4,6 +4,7 @@ import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.arrow.CheckedBytesVector;
+import dev.quiver.spark.arrow.CheckedFixedWidthVector;
 import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -64,7 +66,8 @@ final class ScalarCalls {
     scope.add(this::release);
     for (int c = 0; c < sparkResults.length; c++) {
       DataType type = plan.resultSchema.fields()[c].dataType();
-      if (ColumnCopy.supportsToSpark(type)) {
+      // Booleans, bytes and shorts; wider fixed-width results are read in place.
+      if (ColumnCopy.supportsToSpark(type) && type.defaultSize() < 4) {
         sparkResults[c] = new OffHeapColumnVector(Math.min(plan.batchSize, INITIAL_ROWS), type);
       }
     }
@@ -146,7 +149,10 @@ final class ScalarCalls {
       results[c] = result;
       checkArgumentsIntact(c, function.name(), args, before, result);
       ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
-      if (sparkResults[c] != null) {
+      if (CheckedFixedWidthVector.supports(result)) {
+        columns[c] = new CheckedFixedWidthVector(plan.resultSchema.fields()[c].dataType(),
+            (BaseFixedWidthVector) result, rows);
+      } else if (sparkResults[c] != null) {
         ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
         columns[c] = sparkResults[c];
       } else if (CheckedBytesVector.supports(result)) {

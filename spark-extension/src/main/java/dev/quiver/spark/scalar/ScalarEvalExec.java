@@ -3,7 +3,6 @@ package dev.quiver.spark.scalar;
 import dev.quiver.spark.execution.OperatorMetrics;
 
 import dev.quiver.spark.QuiverConf;
-import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.catalyst.Scala;
 import dev.quiver.spark.shims.JavaCodegenNode;
 import java.io.Serializable;
@@ -30,21 +29,22 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.AbstractIterator;
 import scala.collection.Iterator;
 import scala.collection.immutable.Seq;
 import scala.Function1;
-import scala.runtime.AbstractFunction1;
 
 /**
  * Evaluates Quiver scalar calls on Arrow batches of the child's rows and appends their results:
  * the counterpart of Spark's {@code ArrowEvalPythonExec}, without a Python worker. Rows are
  * gathered into batches of {@code spark.quiver.batchSize}; each distinct argument is written once
- * per batch, every call sees its arguments as Arrow vectors, and the result vectors are read back
- * in place through {@link org.apache.spark.sql.vectorized.ArrowColumnVector}, or, for fixed-width types, copied once per batch
- * into off-heap Spark vectors (see {@link ColumnCopy#copyToSpark}).
+ * per batch, every call sees its arguments as Arrow vectors, and the checked result vectors are
+ * read back in place: numbers, dates, timestamps, strings and binary straight from their memory
+ * ({@link dev.quiver.spark.arrow.CheckedFixedWidthVector}, {@link
+ * dev.quiver.spark.arrow.CheckedBytesVector}), booleans, bytes and shorts copied once per batch
+ * into off-heap Spark vectors, other types through {@code ArrowColumnVector}. Over row input the
+ * operator is part of Spark's generated code where its child allows (see {@link ScalarCodegen}).
  */
 public final class ScalarEvalExec extends JavaCodegenNode {
   private final Seq<ScalarCall> calls;
