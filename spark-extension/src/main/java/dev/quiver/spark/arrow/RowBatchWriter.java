@@ -35,10 +35,16 @@ public final class RowBatchWriter implements AutoCloseable {
     this.fields = new ArrowFieldWriter[vectors.size()];
     this.copyable = new boolean[fields.length];
     this.copied = new boolean[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      vectors.get(i).allocateNew();
-      fields[i] = ArrowWriter$.MODULE$.createFieldWriter(vectors.get(i));
-      copyable[i] = ColumnCopy.supports(schema.fields()[i].dataType());
+    try {
+      for (int i = 0; i < fields.length; i++) {
+        vectors.get(i).allocateNew();
+        fields[i] = ArrowWriter$.MODULE$.createFieldWriter(vectors.get(i));
+        copyable[i] = ColumnCopy.supports(schema.fields()[i].dataType());
+      }
+    } catch (RuntimeException e) {
+      // The task's Arrow limit reached on a later column: no one else holds the earlier ones.
+      root.close();
+      throw e;
     }
     this.flat = new FlatColumns(schema, vectors);
   }
