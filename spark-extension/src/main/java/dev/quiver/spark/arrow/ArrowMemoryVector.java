@@ -1,5 +1,7 @@
 package dev.quiver.spark.arrow;
 
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
@@ -14,9 +16,24 @@ import org.apache.spark.unsafe.Platform;
  * these read validity and values by address. Valid until the Arrow vector is closed or reset;
  * it is never written to while Spark reads it. Getters of other types fail.
  */
-abstract class ArrowMemoryVector extends ColumnVector {
+public abstract class ArrowMemoryVector extends ColumnVector {
   protected final long validity;
   private final int nulls;
+
+  /**
+   * {@code vector}, of {@code rows} rows and Spark type {@code type}, read in place: numbers,
+   * dates and timestamps of 4 and 8 bytes, strings and binary; null for other vectors. The vector
+   * must be well formed (Quiver's own, or a result that passed {@link VectorChecks}).
+   */
+  public static ColumnVector inPlace(DataType type, FieldVector vector, int rows) {
+    if (CheckedFixedWidthVector.supports(vector)) {
+      return new CheckedFixedWidthVector(type, (BaseFixedWidthVector) vector, rows);
+    }
+    if (CheckedBytesVector.supports(vector)) {
+      return new CheckedBytesVector(type, (BaseVariableWidthVector) vector);
+    }
+    return null;
+  }
 
   protected ArrowMemoryVector(DataType type, FieldVector vector) {
     super(type);

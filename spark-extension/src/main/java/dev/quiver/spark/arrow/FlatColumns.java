@@ -133,23 +133,19 @@ final class FlatColumns {
     if (kind == NONE) {
       return false;
     }
-    if (r >= capacity[c]) {
-      grow(c, r);
-    }
     if (row.isNullAt(ordinal)) {
-      if (kind >= STRING) {
-        Platform.putInt(null, offsets[c] + ((long) (r + 1) << 2), (int) end[c]);
-      }
+      writeNull(c, r);
       return true;
     }
-    long bits = validity[c] + (r >> 3);
-    Platform.putByte(null, bits, (byte) (Platform.getByte(null, bits) | (1 << (r & 7))));
     switch (kind) {
-      case DOUBLE -> Platform.putDouble(null, data[c] + ((long) r << 3), row.getDouble(ordinal));
-      case LONG -> Platform.putLong(null, data[c] + ((long) r << 3), row.getLong(ordinal));
-      case INT -> Platform.putInt(null, data[c] + ((long) r << 2), row.getInt(ordinal));
-      case FLOAT -> Platform.putFloat(null, data[c] + ((long) r << 2), row.getFloat(ordinal));
-      default -> writeBytes(c, r, row, ordinal, kind == STRING);
+      case DOUBLE -> writeDouble(c, r, row.getDouble(ordinal));
+      case LONG -> writeLong(c, r, row.getLong(ordinal));
+      case INT -> writeInt(c, r, row.getInt(ordinal));
+      case FLOAT -> writeFloat(c, r, row.getFloat(ordinal));
+      default -> {
+        valid(c, r);
+        writeBytes(c, r, row, ordinal, kind == STRING);
+      }
     }
     return true;
   }
@@ -159,7 +155,8 @@ final class FlatColumns {
     return kinds[c] != NONE;
   }
 
-  // Typed writes of row r of a flat column, for generated code that holds the value itself.
+  // Typed writes of row r of a flat column: for the row writes above, and for generated code
+  // that holds the value itself.
 
   void writeNull(int c, int r) {
     if (r >= capacity[c]) {
@@ -171,23 +168,23 @@ final class FlatColumns {
   }
 
   void writeDouble(int c, int r, double value) {
-    long at = valid(c, r);
-    Platform.putDouble(null, data[c] + (at << 3), value);
+    valid(c, r);
+    Platform.putDouble(null, data[c] + ((long) r << 3), value);
   }
 
   void writeLong(int c, int r, long value) {
-    long at = valid(c, r);
-    Platform.putLong(null, data[c] + (at << 3), value);
+    valid(c, r);
+    Platform.putLong(null, data[c] + ((long) r << 3), value);
   }
 
   void writeInt(int c, int r, int value) {
-    long at = valid(c, r);
-    Platform.putInt(null, data[c] + (at << 2), value);
+    valid(c, r);
+    Platform.putInt(null, data[c] + ((long) r << 2), value);
   }
 
   void writeFloat(int c, int r, float value) {
-    long at = valid(c, r);
-    Platform.putFloat(null, data[c] + (at << 2), value);
+    valid(c, r);
+    Platform.putFloat(null, data[c] + ((long) r << 2), value);
   }
 
   void writeUTF8(int c, int r, UTF8String value) {
@@ -200,14 +197,13 @@ final class FlatColumns {
     copyBytes(c, r, value, Platform.BYTE_ARRAY_OFFSET, value.length);
   }
 
-  /** Makes room for row r of column c and marks it valid; returns r. */
-  private long valid(int c, int r) {
+  /** Makes room for row r of column c and marks it valid. */
+  private void valid(int c, int r) {
     if (r >= capacity[c]) {
       grow(c, r);
     }
     long bits = validity[c] + (r >> 3);
     Platform.putByte(null, bits, (byte) (Platform.getByte(null, bits) | (1 << (r & 7))));
-    return r;
   }
 
   private void writeBytes(int c, int r, SpecializedGetters row, int ordinal, boolean utf8) {

@@ -7,7 +7,17 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.execution.arrow.ArrowFieldWriter;
 import org.apache.spark.sql.execution.arrow.ArrowWriter$;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
@@ -94,6 +104,30 @@ public final class RowBatchWriter implements AutoCloseable {
    */
   public boolean takesTypedWrites(int column) {
     return flat.isFlat(column);
+  }
+
+  /**
+   * The name of the typed write below that takes a value of Spark type {@code type}, for
+   * generated code; null when the type has none.
+   */
+  public static String typedWrite(DataType type) {
+    if (type instanceof DoubleType) {
+      return "writeDouble";
+    }
+    if (type instanceof LongType || type instanceof TimestampType
+        || type instanceof TimestampNTZType) {
+      return "writeLong";
+    }
+    if (type instanceof IntegerType || type instanceof DateType) {
+      return "writeInt";
+    }
+    if (type instanceof FloatType) {
+      return "writeFloat";
+    }
+    if (type instanceof StringType) {
+      return "writeUTF8";
+    }
+    return type instanceof BinaryType ? "writeBinary" : null;
   }
 
   public void writeNull(int column) {

@@ -145,9 +145,9 @@ final class ConditionalCalls implements AutoCloseable {
     rows++;
   }
 
-  /** Arguments or kept columns that did not fit in the task's Arrow memory, said as such. */
-  QuiverException argumentsTooLarge(OutOfMemoryException e) {
-    return groups[0].calls.argumentsTooLarge(e);
+  /** Group {@code g}'s arguments, or the kept columns, did not fit in the task's Arrow memory. */
+  QuiverException argumentsTooLarge(int g, OutOfMemoryException e) {
+    return groups[g].calls.argumentsTooLarge(e);
   }
 
   QuiverException keptTooLarge(OutOfMemoryException e) {

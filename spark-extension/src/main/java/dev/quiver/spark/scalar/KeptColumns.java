@@ -8,10 +8,7 @@ import dev.quiver.spark.execution.TaskScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.OutOfMemoryException;
-import dev.quiver.spark.arrow.CheckedBytesVector;
-import dev.quiver.spark.arrow.CheckedFixedWidthVector;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
+import dev.quiver.spark.arrow.ArrowMemoryVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -106,12 +103,9 @@ final class KeptColumns {
     for (int i = 0; i < vectors.size(); i++) {
       // Read from memory where the type allows: these vectors are Quiver's own, well formed.
       FieldVector v = vectors.get(i);
-      DataType type = schema.fields()[i].dataType();
-      columns[i] = CheckedFixedWidthVector.supports(v)
-          ? new CheckedFixedWidthVector(type, (BaseFixedWidthVector) v, batch.getRowCount())
-          : CheckedBytesVector.supports(v)
-          ? new CheckedBytesVector(type, (BaseVariableWidthVector) v)
-          : new ArrowColumnVector(v);
+      ColumnVector inPlace = ArrowMemoryVector.inPlace(schema.fields()[i].dataType(), v,
+          batch.getRowCount());
+      columns[i] = inPlace != null ? inPlace : new ArrowColumnVector(v);
     }
     System.arraycopy(results, 0, columns, vectors.size(), results.length);
     return columns;

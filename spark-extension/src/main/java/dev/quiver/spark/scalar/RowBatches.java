@@ -37,6 +37,12 @@ public final class RowBatches {
     rows = 0;
   }
 
+  /** {@link #start}s a batch if {@code input} has more rows; at its end closes the calls. */
+  boolean nextBatch(scala.collection.Iterator<?> input) {
+    rows = 0;
+    return calls.nextBatch(input);
+  }
+
   public void write(InternalRow row) {
     calls.write(row);
     rows++;
@@ -82,8 +88,8 @@ public final class RowBatches {
   }
 
   /** What a typed write that ran out of the task's Arrow memory fails the query with. */
-  public RuntimeException argumentsTooLarge(OutOfMemoryException e) {
-    return calls.argumentsTooLarge(e);
+  public RuntimeException argumentsTooLarge(int g, OutOfMemoryException e) {
+    return calls.argumentsTooLarge(g, e);
   }
 
   public RuntimeException keptTooLarge(OutOfMemoryException e) {

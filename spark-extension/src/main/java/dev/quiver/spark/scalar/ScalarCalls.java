@@ -3,8 +3,7 @@ package dev.quiver.spark.scalar;
 import dev.quiver.function.ScalarFunction;
 import dev.quiver.spark.QuiverException;
 import dev.quiver.spark.arrow.ArrowTypes;
-import dev.quiver.spark.arrow.CheckedBytesVector;
-import dev.quiver.spark.arrow.CheckedFixedWidthVector;
+import dev.quiver.spark.arrow.ArrowMemoryVector;
 import dev.quiver.spark.arrow.ColumnCopy;
 import dev.quiver.spark.arrow.QuiverMemory;
 import dev.quiver.spark.arrow.RowBatchWriter;
@@ -17,8 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -149,15 +146,13 @@ final class ScalarCalls {
       results[c] = result;
       checkArgumentsIntact(c, function.name(), args, before, result);
       ArrowTypes.checkResult(function.name(), result, resultFields.get(c), rows);
-      if (CheckedFixedWidthVector.supports(result)) {
-        columns[c] = new CheckedFixedWidthVector(plan.resultSchema.fields()[c].dataType(),
-            (BaseFixedWidthVector) result, rows);
+      ColumnVector inPlace = ArrowMemoryVector.inPlace(
+          plan.resultSchema.fields()[c].dataType(), result, rows);
+      if (inPlace != null) {
+        columns[c] = inPlace;
       } else if (sparkResults[c] != null) {
         ColumnCopy.copyToSpark(result, rows, sparkResults[c]);
         columns[c] = sparkResults[c];
-      } else if (CheckedBytesVector.supports(result)) {
-        columns[c] = new CheckedBytesVector(plan.resultSchema.fields()[c].dataType(),
-            (BaseVariableWidthVector) result);
       } else {
         columns[c] = new ArrowColumnVector(result);
       }

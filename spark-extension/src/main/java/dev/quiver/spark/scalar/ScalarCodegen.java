@@ -26,16 +26,7 @@ import org.apache.spark.sql.execution.RangeExec;
 import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
-import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.immutable.Seq;
@@ -68,11 +59,10 @@ final class ScalarCodegen {
   private final String keptValues;
 
   /** Generates {@code exec}, whose evaluation over its {@link #written} columns is {@code plan}. */
-  ScalarCodegen(ScalarEvalExec exec, CodegenContext ctx, ScalarEvalExec.Evaluation plan,
-      List<Attribute> kept) {
+  ScalarCodegen(ScalarEvalExec exec, CodegenContext ctx, ScalarEvalExec.Evaluation plan) {
     this.exec = exec;
     this.plan = plan;
-    this.kept = kept;
+    this.kept = Scala.list(plan.kept());
     this.batches = addField(ctx, RowBatches.class.getName(), "quiverBatches", "");
     boolean typed = typedWrites();
     this.arguments = typed ? new String[plan.groups().length] : null;
@@ -159,19 +149,19 @@ final class ScalarCodegen {
       for (int k = 0; k < kept.size(); k++) {
         code.append(write(ctx, keptValues, k, bind(kept.get(k), childOutput)));
       }
-      code.append(tooLarge("keptTooLarge"));
+      code.append(tooLarge("keptTooLarge("));
     }
-    code.append("try {\n");
     for (int g = 0; g < arguments.length; g++) {
       CallGroup group = plan.groups()[g];
-      StringBuilder writes = new StringBuilder();
+      StringBuilder writes = new StringBuilder("try {\n");
       for (int i = 0; i < group.argumentOrdinals.length; i++) {
         int ordinal = group.argumentOrdinals[i];
         Expression argument = group.argumentComputed[i] ? group.computed.apply(ordinal)
             : written.get(ordinal);
         writes.append(write(ctx, arguments[g], i, bind(argument, childOutput)));
       }
-      writes.append(batches).append(".gathered(").append(g).append(");\n");
+      writes.append(tooLarge("argumentsTooLarge(" + g + ", ")).append(batches)
+          .append(".gathered(").append(g).append(");\n");
       if (group.guard == null) {
         code.append(writes);
         continue;
@@ -182,54 +172,36 @@ final class ScalarCodegen {
           .append(guard.value()).append(") {\n").append(writes).append("} else {\n  ")
           .append(batches).append(".skipped(").append(g).append(");\n}\n");
     }
-    return code.append(tooLarge("argumentsTooLarge")).append(batches)
-        .append(".rowWritten();\n").toString();
+    return code.append(batches).append(".rowWritten();\n").toString();
   }
 
-  /** The end of a block of typed writes: running out of Arrow memory fails as {@code method}. */
-  private String tooLarge(String method) {
+  /**
+   * The end of a block of typed writes: running out of Arrow memory fails with the exception of
+   * a {@link RowBatches} method; {@code call} is that call up to the exception, such as
+   * {@code "argumentsTooLarge(0, "}.
+   */
+  private String tooLarge(String call) {
     return "} catch (org.apache.arrow.memory.OutOfMemoryException e) {\n  throw " + batches + "."
-        + method + "(e);\n}\n";
+        + call + "e);\n}\n";
   }
 
   /** Whether every argument and kept column is written value by value (see {@link #consume}). */
   private boolean typedWrites() {
     for (CallGroup group : plan.groups()) {
       for (var field : group.argumentSchema.fields()) {
-        if (typedWrite(field.dataType()) == null) {
+        if (RowBatchWriter.typedWrite(field.dataType()) == null) {
           return false;
         }
       }
     }
-    return kept.stream().allMatch(a -> typedWrite(a.dataType()) != null);
-  }
-
-  /** The {@link RowBatchWriter} method that writes a value of {@code type}, or null. */
-  private static String typedWrite(DataType type) {
-    if (type instanceof DoubleType) {
-      return "writeDouble";
-    }
-    if (type instanceof LongType || type instanceof TimestampType
-        || type instanceof TimestampNTZType) {
-      return "writeLong";
-    }
-    if (type instanceof IntegerType || type instanceof DateType) {
-      return "writeInt";
-    }
-    if (type instanceof FloatType) {
-      return "writeFloat";
-    }
-    if (type instanceof StringType) {
-      return "writeUTF8";
-    }
-    return type instanceof BinaryType ? "writeBinary" : null;
+    return kept.stream().allMatch(a -> RowBatchWriter.typedWrite(a.dataType()) != null);
   }
 
   /** Evaluates {@code e} and writes it as column {@code column} of {@code writer}. */
   private static String write(CodegenContext ctx, String writer, int column, Expression e) {
     ExprCode value = e.genCode(ctx);
-    String set = writer + "." + typedWrite(e.dataType()) + "(" + column + ", " + value.value()
-        + ");";
+    String set = writer + "." + RowBatchWriter.typedWrite(e.dataType()) + "(" + column + ", "
+        + value.value() + ");";
     String isNull = value.isNull().toString();
     if (isNull.equals("false")) {
       return value.code() + "\n" + set + "\n";
@@ -322,8 +294,8 @@ final class ScalarCodegen {
           }
         }
         """.formatted(batches, open, limit, position, rows, row, evaluated, emit,
-        exec.parent().needStopCheck() ? "if (shouldStop()) return;" : "", done, fill, ColumnarBatch.class.getName(), batch,
-        readColumns);
+        exec.parent().needStopCheck() ? "if (shouldStop()) return;" : "", done, fill,
+        ColumnarBatch.class.getName(), batch, readColumns);
   }
 
   /** {@code e} with each column replaced by its position in {@code columns}. */

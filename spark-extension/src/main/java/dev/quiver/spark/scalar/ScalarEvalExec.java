@@ -258,8 +258,7 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   @Override
   public String doProduce(CodegenContext ctx) {
-    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this)),
-        keptColumns());
+    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this)));
     return codegen.produce(ctx);
   }
 
@@ -352,9 +351,7 @@ public final class ScalarEvalExec extends JavaCodegenNode {
       if (copiedRows != null) {
         Arrays.fill(copiedRows, 0, batchRows, null);
       }
-      batches.start();
-      if (!input.hasNext()) {
-        batches.close();
+      if (!batches.nextBatch(input)) {
         finished = true;
         return false;
       }

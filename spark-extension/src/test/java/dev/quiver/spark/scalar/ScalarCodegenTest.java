@@ -30,6 +30,7 @@ class ScalarCodegenTest extends QuiverSession {
   static void register() {
     ensureRegistered(new ScalarFixtures.PlusOne(), new ScalarFixtures.Times(),
         new ScalarFixtures.Throwing());
+    ensureRegistered("codegen_identity", new ScalarFixtures.Identity("string"));
     spark().range(0, 200).selectExpr("id", "cast(id as double) AS x",
         "if(id % 7 = 0, null, concat('s', id)) AS s", "id % 5 AS k")
         .createOrReplaceTempView("codegen_rows");
@@ -160,6 +161,21 @@ class ScalarCodegenTest extends QuiverSession {
         + "THEN plus_one(x) ELSE 0 END FROM parquet.`" + path + "` ORDER BY id", false);
     assertEquals(20000, rows.size());
     assertEquals("[19999,s19999,39999.0,20000.0]", rows.get(19999));
+  }
+
+  @Test
+  void argumentsOverTheTaskLimitFailTheQueryNamingTheirCall() {
+    // Two groups of calls: the failing batch is the guarded call's, and its name is reported.
+    for (String codegen : List.of("true", "false")) {
+      String failure = withConf(Map.of(QuiverConf.TASK_MEMORY_LIMIT, "1m",
+          QuiverConf.CODEGEN, codegen), () -> failureOf(() -> spark().sql(
+              "SELECT plus_one(x), CASE WHEN id >= 0 THEN codegen_identity(big) END "
+              + "FROM (SELECT /*+ REPARTITION(2) */ id, x, "
+              + "concat(id, repeat('x', 100000)) AS big FROM codegen_rows)").collectAsList()));
+      assertTrue(failure.contains("The argument batch of Quiver function 'codegen_identity' "
+          + "did not fit"), failure.substring(0, Math.min(300, failure.length())));
+      assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure.substring(0, 300));
+    }
   }
 
   @Test
