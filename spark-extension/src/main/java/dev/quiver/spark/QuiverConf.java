@@ -52,7 +52,18 @@ public final class QuiverConf {
 
   /** Whether {@link #CODEGEN} is on for the current session. */
   public static boolean codegen() {
-    return !"false".equalsIgnoreCase(SQLConf.get().getConfString(CODEGEN, "true").trim());
+    return booleanSetting(CODEGEN, true);
+  }
+
+  /** A session's boolean setting: {@code true} or {@code false}, in any case. */
+  public static boolean booleanSetting(String key, boolean defaultValue) {
+    String value = SQLConf.get().getConfString(key, String.valueOf(defaultValue));
+    String text = value.trim().toLowerCase(Locale.ROOT);
+    if (!text.equals("true") && !text.equals("false")) {
+      throw QuiverException.invalidSetting(key + " must be true or false, got '" + value
+          + "'. Change it with SET " + key + "=<value> or --conf.");
+    }
+    return text.equals("true");
   }
 
   /** The batch size in force for the current session. */

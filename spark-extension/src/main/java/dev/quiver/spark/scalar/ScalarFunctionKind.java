@@ -1,6 +1,7 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.function.ScalarFunction;
+import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.catalog.AbstractFunctionKind;
 import dev.quiver.spark.catalog.FunctionHandle;
 import dev.quiver.spark.catalyst.CallDeclaration;
@@ -24,6 +25,11 @@ public final class ScalarFunctionKind extends AbstractFunctionKind {
     extensions.injectPreCBORule(session -> new ExtractScalarCalls());
     extensions.injectPlannerStrategy(session -> new ScalarStrategy());
     extensions.injectColumnar(session -> new ScalarColumnarRule());
+  }
+
+  @Override
+  public void checkSettings() {
+    QuiverConf.codegen();
   }
 
   @Override

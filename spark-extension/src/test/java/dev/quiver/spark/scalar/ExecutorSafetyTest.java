@@ -62,7 +62,8 @@ class ExecutorSafetyTest extends QuiverSession {
 
   @AfterEach
   void resetSettings() {
-    for (String key : List.of(QuiverConf.BATCH_SIZE, QuiverConf.TASK_MEMORY_LIMIT)) {
+    for (String key : List.of(QuiverConf.BATCH_SIZE, QuiverConf.TASK_MEMORY_LIMIT,
+        QuiverConf.CODEGEN)) {
       spark().conf().unset(key);
     }
   }
@@ -210,6 +211,14 @@ class ExecutorSafetyTest extends QuiverSession {
     assertTrue(text.contains(QuiverConf.TASK_MEMORY_LIMIT + " must be a size from 1048576"), text);
     assertEquals(QuiverException.INVALID_SETTING,
         assertInstanceOf(AnalysisException.class, limit, text).getCondition());
+    spark().conf().unset(QuiverConf.TASK_MEMORY_LIMIT);
+    spark().conf().set(QuiverConf.CODEGEN, "maybe");
+    Throwable codegen = failure("SELECT plus_one(x) FROM safety_nums");
+    String codegenText = messages(codegen);
+    assertTrue(codegenText.contains(QuiverConf.CODEGEN + " must be true or false, got 'maybe'"),
+        codegenText);
+    assertEquals(QuiverException.INVALID_SETTING,
+        assertInstanceOf(AnalysisException.class, codegen, codegenText).getCondition());
   }
 
   @Test
