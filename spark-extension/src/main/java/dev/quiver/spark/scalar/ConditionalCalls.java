@@ -131,7 +131,11 @@ final class ConditionalCalls implements AutoCloseable {
   void gathered(int g) {
     Group group = groups[g];
     group.calls.writer().next();
-    group.position(rows, group.gathered++);
+    // Only a guarded group's results are scattered back to the rows' positions.
+    if (group.guard != null) {
+      group.position(rows, group.gathered);
+    }
+    group.gathered++;
   }
 
   void skipped(int g) {

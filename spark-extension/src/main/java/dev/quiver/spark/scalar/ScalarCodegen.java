@@ -43,16 +43,22 @@ import scala.collection.immutable.Seq;
  * the condition Spark's sources and blocking operators check before each row for a downstream
  * {@code LIMIT} ({@code limitNotReachedChecks}), and resumes where it stopped when the next
  * batch is filled. Only children whose rows come from a loop that checks the condition and can be
- * resumed are joined (an iterator, {@code range()}, a sort): a sort-merge join ignores the
- * condition and would fill one batch with its whole output; the loops over a columnar scan's
- * batches and over an aggregate's groups release their state once the condition ends them. Other
- * children, and every child when {@code spark.quiver.codegen} is false, get the operator's row
- * iterator.
+ * resumed are joined (an iterator, {@code range()}, a sort, a columnar scan's rows through
+ * {@link ColumnarScanRowsExec}): a sort-merge join ignores the condition and would fill one batch
+ * with its whole output; Spark's loops over a columnar scan's batches and over an aggregate's
+ * groups release their state once the condition ends them. Other children, and every child when
+ * {@code spark.quiver.codegen} is false, get the operator's row iterator. Over a columnar scan,
+ * a batch also ends with the scan's batch, whose vectors then hold the input columns the output
+ * reads: those are read from there, not written into the batch.
  */
 final class ScalarCodegen {
   private final ScalarEvalExec exec;
   private final ScalarEvalExec.Evaluation plan;
+  /** The child when it is a columnar scan's rows, whose batch holds the kept columns; or null. */
+  private final ColumnarScanRowsExec scan;
+  /** The input columns the output reads, and those of them written into each batch. */
   private final List<Attribute> kept;
+  private final List<Attribute> keptWritten;
   /** Fields of the generated class: the task's batches, and the writers of typed writes. */
   private final String batches;
   private final String[] arguments;
@@ -62,19 +68,27 @@ final class ScalarCodegen {
   ScalarCodegen(ScalarEvalExec exec, CodegenContext ctx, ScalarEvalExec.Evaluation plan) {
     this.exec = exec;
     this.plan = plan;
-    this.kept = Scala.list(plan.kept());
+    this.scan = exec.child() instanceof ColumnarScanRowsExec s ? s : null;
+    this.kept = exec.keptColumns();
+    this.keptWritten = Scala.list(plan.kept());
     this.batches = addField(ctx, RowBatches.class.getName(), "quiverBatches", "");
     boolean typed = typedWrites();
     this.arguments = typed ? new String[plan.groups().length] : null;
     for (int g = 0; typed && g < arguments.length; g++) {
       arguments[g] = addField(ctx, RowBatchWriter.class.getName(), "quiverArguments", "");
     }
-    this.keptValues = typed && !kept.isEmpty()
+    this.keptValues = typed && !keptWritten.isEmpty()
         ? addField(ctx, RowBatchWriter.class.getName(), "quiverKept", "") : null;
   }
 
-  /** The condition the child's loop checks before each row. */
+  /**
+   * The condition the child's loop checks before each row. A batch over a columnar scan ends
+   * with the scan's batch, which then holds the batch's kept columns while its rows are handed on.
+   */
   String hasRoom() {
+    if (scan != null) {
+      return batches + ".hasRoom() && (" + scan.batchLeft() + " || " + batches + ".rows() == 0)";
+    }
     return batches + ".hasRoom()";
   }
 
@@ -83,7 +97,8 @@ final class ScalarCodegen {
     if (!QuiverConf.codegen() || exec.supportsColumnar()) {
       return false;
     }
-    if (!kept.isEmpty() && KeptColumns.arrowSchema(kept) == null) {
+    if (!kept.isEmpty() && KeptColumns.arrowSchema(kept) == null
+        && !(exec.child() instanceof ColumnarScanRowsExec)) {
       return false;
     }
     return stopsWhenFull(exec.child());
@@ -106,7 +121,7 @@ final class ScalarCodegen {
         // aggregate's groups release their state when the condition ends them (for good, when
         // a LIMIT is reached); below those the iterator is used.
         return plan instanceof RangeExec || plan instanceof InputRDDCodegen
-            || plan instanceof SortExec
+            || plan instanceof SortExec || plan instanceof ColumnarScanRowsExec
             || plan instanceof ScalarEvalExec inner && inner.supportCodegen();
       }
     }
@@ -144,10 +159,10 @@ final class ScalarCodegen {
       return evaluated + "\n" + row.code() + "\n" + batches + ".write(" + row.value() + ");\n";
     }
     StringBuilder code = new StringBuilder(evaluated);
-    if (!kept.isEmpty()) {
+    if (keptValues != null) {
       code.append("\ntry {\n");
-      for (int k = 0; k < kept.size(); k++) {
-        code.append(write(ctx, keptValues, k, bind(kept.get(k), childOutput)));
+      for (int k = 0; k < keptWritten.size(); k++) {
+        code.append(write(ctx, keptValues, k, bind(keptWritten.get(k), childOutput)));
       }
       code.append(tooLarge("keptTooLarge("));
     }
@@ -194,7 +209,7 @@ final class ScalarCodegen {
         }
       }
     }
-    return kept.stream().allMatch(a -> RowBatchWriter.typedWrite(a.dataType()) != null);
+    return keptWritten.stream().allMatch(a -> RowBatchWriter.typedWrite(a.dataType()) != null);
   }
 
   /** Evaluates {@code e} and writes it as column {@code column} of {@code writer}. */
@@ -229,23 +244,37 @@ final class ScalarCodegen {
     String done = addField(ctx, "boolean", "quiverDone", "");
     List<Attribute> columns = new ArrayList<>(kept);
     columns.addAll(Scala.list(exec.resultAttributes()));
-    String[] vectors = new String[columns.size()];
-    StringBuilder readColumns = new StringBuilder();
-    String batch = ctx.freshName("quiverBatch");
-    for (int i = 0; i < vectors.length; i++) {
-      vectors[i] = addField(ctx, ColumnVector.class.getName(), "quiverColumn", "");
-      readColumns.append(vectors[i]).append(" = ").append(batch).append(".column(")
-          .append(i).append(");\n");
-    }
     String fill = ctx.freshName("quiverFill");
     String childCode = ((CodegenSupport) exec.child()).produce(ctx, exec);
     fill = ctx.addNewFunction(fill, "private void " + fill + "() throws java.io.IOException {\n"
         + childCode + "\n}\n", false);
 
+    // Each column of the output's rows: from the batch, or, over a columnar scan, the kept
+    // ones from the scan's batch, whose row scanStart is the batch's first.
+    String[] vectors = new String[columns.size()];
+    StringBuilder readColumns = new StringBuilder();
+    String batch = ctx.freshName("quiverBatch");
     String row = ctx.freshName("quiverRow");
+    String scanStart = scan == null ? null : addField(ctx, "int", "quiverScanStart", "");
+    String filled = batches + ".hasRoom()";
+    if (scan != null) {
+      readColumns.append(scanStart).append(" = ").append(scan.position()).append(" - ")
+          .append(rows).append(";\n");
+      filled += " && " + scan.exhausted();
+    }
+    List<Attribute> childOutput = Scala.list(exec.child().output());
     List<ExprCode> columnVars = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {
-      columnVars.add(read(ctx, vectors[i], row, columns.get(i).dataType(),
+      String at = row;
+      if (scan != null && i < kept.size()) {
+        vectors[i] = scan.vector(Scala.ordinalOf(childOutput, kept.get(i)));
+        at = "(" + scanStart + " + " + row + ")";
+      } else {
+        vectors[i] = addField(ctx, ColumnVector.class.getName(), "quiverColumn", "");
+        readColumns.append(vectors[i]).append(" = ").append(batch).append(".column(")
+            .append(scan == null ? i : i - kept.size()).append(");\n");
+      }
+      columnVars.add(read(ctx, vectors[i], at, columns.get(i).dataType(),
           columns.get(i).nullable()));
     }
     // Bound references repeat a variable's code: the columns are read once, before the output.
@@ -285,7 +314,7 @@ final class ScalarCodegen {
           }
           %1$s.start();
           %11$s();
-          %10$s = %1$s.hasRoom();
+          %10$s = %15$s;
           %5$s = %1$s.rows();
           %4$s = 0;
           if (%5$s > 0) {
@@ -295,7 +324,7 @@ final class ScalarCodegen {
         }
         """.formatted(batches, open, limit, position, rows, row, evaluated, emit,
         exec.parent().needStopCheck() ? "if (shouldStop()) return;" : "", done, fill,
-        ColumnarBatch.class.getName(), batch, readColumns);
+        ColumnarBatch.class.getName(), batch, readColumns, filled);
   }
 
   /** {@code e} with each column replaced by its position in {@code columns}. */
@@ -312,7 +341,7 @@ final class ScalarCodegen {
   }
 
   /** Reads row {@code row} of a batch column, as Spark's columnar-to-row code does. */
-  private static ExprCode read(CodegenContext ctx, String vector, String row, DataType type,
+  static ExprCode read(CodegenContext ctx, String vector, String row, DataType type,
       boolean nullable) {
     String javaType = CodeGenerator.javaType(type);
     String value = ctx.freshName("value");

@@ -3,6 +3,7 @@ package dev.quiver.spark.scalar;
 import dev.quiver.spark.catalyst.Transforms;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.SparkPlan;
 
 /**
@@ -13,6 +14,11 @@ import org.apache.spark.sql.execution.SparkPlan;
  * batches (see {@link ScalarEvalExec#columnarUnderProjection()}). Run before Spark inserts its
  * columnar-to-row transitions, when the physical children are known; the planner cannot tell yet
  * whether a scan will be columnar.
+ *
+ * <p>Where the calls are guarded or take computed arguments and the operator's code can be
+ * generated, the operator instead reads the scan's rows in its generated code: once Spark has put
+ * its transition under the operator, it is replaced by one whose loop the operator can leave and
+ * resume ({@link ScalarEvalExec#overColumnarScan}).
  */
 public final class ScalarColumnarRule extends ColumnarRule {
   @Override
@@ -22,6 +28,18 @@ public final class ScalarColumnarRule extends ColumnarRule {
       public SparkPlan apply(SparkPlan plan) {
         return plan.transformUp(Transforms.everywhere(
             p -> p instanceof ScalarEvalExec exec ? exec.columnarUnderProjection() : p));
+      }
+    };
+  }
+
+  @Override
+  public Rule<SparkPlan> postColumnarTransitions() {
+    return new Rule<>() {
+      @Override
+      public SparkPlan apply(SparkPlan plan) {
+        return plan.transformUp(Transforms.everywhere(
+            p -> p instanceof ScalarEvalExec exec && exec.child() instanceof ColumnarToRowExec c
+                ? exec.overColumnarScan(c.child()) : p));
       }
     };
   }

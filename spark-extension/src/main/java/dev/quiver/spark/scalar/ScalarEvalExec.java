@@ -147,9 +147,11 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   /** Whether the child is columnar and every call argument is one of its columns. */
   private boolean columnarInput() {
-    if (!child().supportsColumnar()) {
-      return false;
-    }
+    return child().supportsColumnar() && plainArguments();
+  }
+
+  /** Whether every call argument is one of the child's columns. */
+  private boolean plainArguments() {
     List<Attribute> input = Scala.list(child().output());
     for (ScalarCall call : Scala.list(calls)) {
       for (Expression arg : Scala.list(call.children())) {
@@ -183,13 +185,37 @@ public final class ScalarEvalExec extends JavaCodegenNode {
    * projection runs in Spark's generated code (see {@link ScalarColumnarRule}).
    */
   SparkPlan columnarUnderProjection() {
-    if (supportsColumnar() || !columnarInput()) {
+    if (supportsColumnar() || !columnarInput() || guarded() && overColumnarScan(child()) != this) {
       return this;
     }
     List<NamedExpression> columns = new ArrayList<>(keptColumns());
     columns.addAll(Scala.list(resultAttributes));
     return new ProjectExec(projectList, new ScalarEvalExec(calls, resultAttributes, guards,
         guardNotes, Scala.seq(columns), child()));
+  }
+
+  /**
+   * Over the columnar plan {@code scan}, this operator reading the scan's rows in its generated
+   * code ({@link ColumnarScanRowsExec}), when it has guarded calls or computed arguments and the
+   * code can be generated; else this operator. Columnar evaluation is best for plain arguments;
+   * guards and computed arguments are evaluated row by row, best on the generated code's
+   * values. Put in place of Spark's transition under the operator, once Spark has put it there.
+   */
+  SparkPlan overColumnarScan(SparkPlan scan) {
+    SQLConf conf = SQLConf.get();
+    if (!QuiverConf.codegen() || !conf.wholeStageEnabled() || plainArguments() && !guarded()
+        || scan.output().size() > conf.wholeStageMaxNumFields()
+        || output().size() > conf.wholeStageMaxNumFields()) {
+      return this;
+    }
+    ScalarEvalExec exec = (ScalarEvalExec) withNewChild(new ColumnarScanRowsExec(scan));
+    return exec.supportCodegen() ? exec : this;
+  }
+
+  /** Whether a call runs on some rows only. */
+  private boolean guarded() {
+    return Scala.list(guards).stream()
+        .anyMatch(g -> !(g instanceof Literal literal && Boolean.TRUE.equals(literal.value())));
   }
 
   /** The column an output is, renamed or not; null for a computed output. */
@@ -211,7 +237,7 @@ public final class ScalarEvalExec extends JavaCodegenNode {
   }
 
   /** The child's columns the output list reads, kept for a batch while its calls run. */
-  private List<Attribute> keptColumns() {
+  List<Attribute> keptColumns() {
     AttributeSet read = Scala.attributeSet(projectList);
     List<Attribute> kept = new ArrayList<>();
     for (Attribute a : Scala.list(child().output())) {
@@ -224,10 +250,14 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   /** The operator's work over rows of {@code input} (the child's, or some of its columns). */
   private Evaluation evaluation(List<Attribute> input) {
+    return evaluation(input, keptColumns());
+  }
+
+  /** Likewise, keeping the columns {@code kept} of the input beside each batch. */
+  private Evaluation evaluation(List<Attribute> input, List<Attribute> kept) {
     CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
         SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
         metrics().apply("functionTime"));
-    List<Attribute> kept = keptColumns();
     int[] keptOrdinals = kept.stream().mapToInt(a -> Scala.ordinalOf(input, a)).toArray();
     // For the columnar path: where each output column comes from, a child column (>= 0) or the
     // result of call -source - 1.
@@ -258,7 +288,9 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   @Override
   public String doProduce(CodegenContext ctx) {
-    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this)));
+    // Over a columnar scan, the generated code reads the kept columns from the scan's batch.
+    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this),
+        child() instanceof ColumnarScanRowsExec ? List.of() : keptColumns()));
     return codegen.produce(ctx);
   }
 

@@ -5,6 +5,7 @@ import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,14 +78,24 @@ class ConditionalEvaluationTest extends QuiverSession {
       if (view.equals("cond_parquet") && !quiver.contains(" DIV ") && !quiver.contains("tracked")) {
         assertTrue(operators(df, ScalarEvalExec.class).stream()
             .anyMatch(SparkPlan::supportsColumnar), df.queryExecution().executedPlan().toString());
-        // The conditional is computed above the operator, which stays columnar under it.
+        // The scan's rows are read in the operator's generated code; without it, the
+        // conditional is computed above the operator, which stays columnar under it.
         List<ScalarEvalExec> evals = operators(rows, ScalarEvalExec.class);
-        assertTrue(!evals.isEmpty() && evals.stream().allMatch(SparkPlan::supportsColumnar),
+        assertTrue(!evals.isEmpty() && evals.stream().allMatch(
+            e -> e.child() instanceof ColumnarScanRowsExec || e.supportsColumnar()),
             rows.queryExecution().executedPlan().toString());
+        Dataset<Row> columnar = withConf(QuiverConf.CODEGEN, "false", () -> {
+          Dataset<Row> again = spark().sql(String.format(perRow, quiver));
+          assertEquals(strings(spark().sql(String.format(perRow, builtin))), strings(again));
+          return again;
+        });
+        evals = operators(columnar, ScalarEvalExec.class);
+        assertTrue(!evals.isEmpty() && evals.stream().allMatch(SparkPlan::supportsColumnar),
+            columnar.queryExecution().executedPlan().toString());
         // Adaptive execution compares stages by their canonical plans, whose columnar-to-row
         // transitions insist that the operator below is still columnar.
         assertTrue(evals.stream().allMatch(e -> e.canonicalized().supportsColumnar()),
-            rows.queryExecution().executedPlan().toString());
+            columnar.queryExecution().executedPlan().toString());
       }
     }
   }

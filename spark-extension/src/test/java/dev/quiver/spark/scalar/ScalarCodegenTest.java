@@ -151,16 +151,32 @@ class ScalarCodegenTest extends QuiverSession {
   }
 
   @Test
-  void computedArgumentsOverAColumnarScan(@TempDir Path dir) {
-    // Parquet batches of 4,096 rows under batches of 7: through the iterator (the scan's loop
-    // closes its batch when it is left).
+  void guardedCallsAndComputedArgumentsOverAColumnarScan(@TempDir Path dir) {
+    // Parquet batches of 4,096 rows under batches of 7: the scan's rows are read in the
+    // operator's generated code, whose loop resumes inside a scan batch.
     String path = dir.resolve("rows").toString();
     spark().range(0, 20000).selectExpr("id", "cast(id AS double) AS x",
         "if(id % 9 = 0, null, concat('s', id)) AS s").write().parquet(path);
+    String scan = "parquet.`" + path + "`";
     List<String> rows = bothWays("SELECT id, s, plus_one(x * 2), CASE WHEN id % 4 <> 0 "
-        + "THEN plus_one(x) ELSE 0 END FROM parquet.`" + path + "` ORDER BY id", false);
+        + "THEN plus_one(x) ELSE 0 END FROM " + scan + " ORDER BY id", true);
     assertEquals(20000, rows.size());
     assertEquals("[19999,s19999,39999.0,20000.0]", rows.get(19999));
+    // Over a columnar operator's batches too, and stopped by a limit inside a scan batch.
+    assertEquals(List.of("[1,3.0]", "[2,4.0]", "[3,5.0]"), bothWays("SELECT id, "
+        + "plus_one(plus_one(x)) FROM " + scan + " WHERE id BETWEEN 1 AND 3 ORDER BY id", true));
+    assertEquals(4100, bothWays("SELECT s, CASE WHEN s IS NOT NULL THEN codegen_identity(s) END "
+        + "FROM " + scan + " LIMIT 4100", true).size());
+    String plan = explain(spark().sql("SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END FROM "
+        + scan), "simple");
+    assertTrue(plan.contains("QuiverColumnarToRow") && !plan.contains(" ColumnarToRow"), plan);
+    // Plain arguments without guards stay columnar, and so does everything without
+    // whole-stage code generation.
+    assertFalse(explain(spark().sql("SELECT plus_one(x) FROM " + scan), "simple")
+        .contains("QuiverColumnarToRow"));
+    withConf("spark.sql.codegen.wholeStage", "false", () -> assertFalse(explain(spark().sql(
+        "SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END FROM " + scan), "simple")
+        .contains("QuiverColumnarToRow")));
   }
 
   @Test
