@@ -1,7 +1,5 @@
 package dev.quiver.spark.aggregate;
 
-import org.apache.spark.sql.internal.SQLConf;
-
 /** The {@code spark.quiver.aggregate.*} settings; session settings, read when a query is planned. */
 public final class AggregateConf {
   private AggregateConf() {}
@@ -9,7 +7,7 @@ public final class AggregateConf {
   /**
    * Whether GROUP BY queries with Quiver aggregates run on Quiver's vectorized operators (default
    * {@code true}). With {@code false} they run on Spark's own aggregate operators, which pass rows
-   * to the functions' buffers one at a time.
+   * to the functions' buffers one at a time. Another value fails the query at analysis.
    */
   public static final String OPERATORS = "spark.quiver.aggregate.operators";
 
@@ -23,7 +21,7 @@ public final class AggregateConf {
   public static final int DEFAULT_MAX_GROUPS = 1 << 22;
 
   static boolean operatorsEnabled() {
-    return Boolean.parseBoolean(SQLConf.get().getConfString(OPERATORS, "true").trim());
+    return dev.quiver.spark.QuiverConf.booleanSetting(OPERATORS, true);
   }
 
   static int maxGroups() {

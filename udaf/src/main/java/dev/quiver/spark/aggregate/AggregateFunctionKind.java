@@ -28,6 +28,7 @@ public final class AggregateFunctionKind extends AbstractFunctionKind {
 
   @Override
   public void checkSettings() {
+    AggregateConf.operatorsEnabled();
     AggregateConf.maxGroups();
   }
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -143,5 +144,19 @@ class AggregateFatalErrorTest extends QuiverSession {
       assertTrue(text.contains(AggregateConf.MAX_GROUPS + " must be an integer from 1 to "
           + (1 << 30) + ", got '" + bad + "'"), text);
     });
+  }
+
+  @Test
+  void operatorsIsTrueOrFalse() {
+    withConf(AggregateConf.OPERATORS, "yes", () -> {
+      String text = QuiverSession.analysisError(
+          "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k",
+          QuiverException.INVALID_SETTING, "22022").getMessage();
+      assertTrue(text.contains(AggregateConf.OPERATORS + " must be true or false, got 'yes'"),
+          text);
+    });
+    // Any case, as Spark's own boolean settings.
+    withConf(AggregateConf.OPERATORS, " FALSE", () -> assertEquals(3, spark().sql(
+        "SELECT k, overflow_none(x) FROM fatal_input GROUP BY k").collectAsList().size()));
   }
 }
