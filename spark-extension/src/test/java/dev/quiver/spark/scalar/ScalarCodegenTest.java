@@ -1,6 +1,7 @@
 package dev.quiver.spark.scalar;
 
 import static dev.quiver.spark.testing.QueryPlans.explain;
+import static dev.quiver.spark.testing.QueryPlans.operators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,9 +168,12 @@ class ScalarCodegenTest extends QuiverSession {
         + "plus_one(plus_one(x)) FROM " + scan + " WHERE id BETWEEN 1 AND 3 ORDER BY id", true));
     assertEquals(4100, bothWays("SELECT s, CASE WHEN s IS NOT NULL THEN codegen_identity(s) END "
         + "FROM " + scan + " LIMIT 4100", true).size());
-    String plan = explain(spark().sql("SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END FROM "
-        + scan), "simple");
+    Dataset<Row> guarded = spark().sql("SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END FROM "
+        + scan);
+    String plan = explain(guarded, "simple");
     assertTrue(plan.contains("QuiverColumnarToRow") && !plan.contains(" ColumnarToRow"), plan);
+    // Where the stage's code does not compile, Spark runs the operators' row iterators.
+    assertEquals(20000L, operators(guarded, ScalarEvalExec.class).get(0).execute().count());
     // Plain arguments without guards stay columnar, and so does everything without
     // whole-stage code generation.
     assertFalse(explain(spark().sql("SELECT plus_one(x) FROM " + scan), "simple")
