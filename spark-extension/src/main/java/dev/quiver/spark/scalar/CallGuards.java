@@ -169,7 +169,7 @@ final class CallGuards {
     return List.copyOf(longer);
   }
 
-  private static Expression isTrue(Expression condition) {
+  static Expression isTrue(Expression condition) {
     return condition.nullable()
         ? new Coalesce(Scala.seq(condition, Literal.FalseLiteral())) : condition;
   }

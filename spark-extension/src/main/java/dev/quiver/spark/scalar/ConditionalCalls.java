@@ -138,6 +138,10 @@ final class ConditionalCalls implements AutoCloseable {
     group.gathered++;
   }
 
+  int[] positions(int g) {
+    return groups[g].positions;
+  }
+
   void skipped(int g) {
     groups[g].position(rows, -1);
   }

@@ -108,6 +108,14 @@ public final class RowBatches {
     return rows;
   }
 
+  /**
+   * For generated code, after {@link #evaluate}: for each row of the batch, its position among
+   * the rows gathered for guarded group {@code g}, or -1 where the guard did not hold.
+   */
+  public int[] positions(int g) {
+    return calls.positions(g);
+  }
+
   /** Evaluates the calls on the rows written since {@link #start}. */
   public ColumnarBatch evaluate() {
     ColumnVector[] results = calls.evaluate();

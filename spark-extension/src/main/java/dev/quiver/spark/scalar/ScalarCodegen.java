@@ -56,6 +56,8 @@ final class ScalarCodegen {
   private final ScalarEvalExec.Evaluation plan;
   /** The child when it is a columnar scan's rows, whose batch holds the kept columns; or null. */
   private final ColumnarScanRowsExec scan;
+  /** The output list, reading the guards already evaluated (see {@link HeldGuards}). */
+  private final HeldGuards held;
   /** The input columns the output reads, and those of them written into each batch. */
   private final List<Attribute> kept;
   private final List<Attribute> keptWritten;
@@ -64,12 +66,17 @@ final class ScalarCodegen {
   private final String[] arguments;
   private final String keptValues;
 
-  /** Generates {@code exec}, whose evaluation over its {@link #written} columns is {@code plan}. */
-  ScalarCodegen(ScalarEvalExec exec, CodegenContext ctx, ScalarEvalExec.Evaluation plan) {
+  /**
+   * Generates {@code exec}, whose evaluation over its {@link #written} columns is {@code plan},
+   * whose output is {@code held}'s, reading the input columns {@code kept}.
+   */
+  ScalarCodegen(ScalarEvalExec exec, CodegenContext ctx, ScalarEvalExec.Evaluation plan,
+      HeldGuards held, List<Attribute> kept) {
     this.exec = exec;
     this.plan = plan;
     this.scan = exec.child() instanceof ColumnarScanRowsExec s ? s : null;
-    this.kept = exec.keptColumns();
+    this.held = held;
+    this.kept = kept;
     this.keptWritten = Scala.list(plan.kept());
     this.batches = addField(ctx, RowBatches.class.getName(), "quiverBatches", "");
     boolean typed = typedWrites();
@@ -244,6 +251,8 @@ final class ScalarCodegen {
     String done = addField(ctx, "boolean", "quiverDone", "");
     List<Attribute> columns = new ArrayList<>(kept);
     columns.addAll(Scala.list(exec.resultAttributes()));
+    int heldFrom = columns.size();
+    columns.addAll(held.held());
     String fill = ctx.freshName("quiverFill");
     String childCode = ((CodegenSupport) exec.child()).produce(ctx, exec);
     fill = ctx.addNewFunction(fill, "private void " + fill + "() throws java.io.IOException {\n"
@@ -266,7 +275,16 @@ final class ScalarCodegen {
     List<ExprCode> columnVars = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {
       String at = row;
-      if (scan != null && i < kept.size()) {
+      if (i >= heldFrom) {
+        // Whether the row was gathered for the group: its position among the gathered rows.
+        String positions = addField(ctx, "int[]", "quiverHeld", "");
+        readColumns.append(positions).append(" = ").append(batches).append(".positions(")
+            .append(held.groups()[i - heldFrom]).append(");\n");
+        String value = ctx.freshName("held");
+        columnVars.add(JavaCodegenNode.exprCode("boolean " + value + " = " + positions + "["
+            + row + "] >= 0;", null, value, columns.get(i).dataType()));
+        continue;
+      } else if (scan != null && i < kept.size()) {
         vectors[i] = scan.vector(Scala.ordinalOf(childOutput, kept.get(i)));
         at = "(" + scanStart + " + " + row + ")";
       } else {
@@ -279,11 +297,11 @@ final class ScalarCodegen {
     }
     // Bound references repeat a variable's code: the columns are read once, before the output.
     String readRow = exec.evaluateRequiredVariables(Scala.seq(columns), Scala.seq(columnVars),
-        Scala.attributeSet(exec.projectList()));
+        Scala.attributeSet(Scala.seq(held.output())));
     JavaCodegenNode.readVariables(ctx, Scala.seq(columnVars));
     List<ExprCode> outputVars = new ArrayList<>();
     List<Attribute> nondeterministic = new ArrayList<>();
-    for (NamedExpression output : Scala.list(exec.projectList())) {
+    for (NamedExpression output : held.output()) {
       Expression e = (Expression) output;
       if (!e.deterministic()) {
         nondeterministic.add(output.toAttribute());

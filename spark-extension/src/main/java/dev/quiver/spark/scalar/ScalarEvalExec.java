@@ -238,7 +238,12 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   /** The child's columns the output list reads, kept for a batch while its calls run. */
   List<Attribute> keptColumns() {
-    AttributeSet read = Scala.attributeSet(projectList);
+    return columnsRead(Scala.list(projectList));
+  }
+
+  /** The child's columns {@code outputs} read. */
+  private List<Attribute> columnsRead(List<NamedExpression> outputs) {
+    AttributeSet read = Scala.attributeSet(Scala.seq(outputs));
     List<Attribute> kept = new ArrayList<>();
     for (Attribute a : Scala.list(child().output())) {
       if (read.contains(a)) {
@@ -288,9 +293,13 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   @Override
   public String doProduce(CodegenContext ctx) {
+    List<Attribute> written = ScalarCodegen.written(this);
+    HeldGuards held = HeldGuards.of(Scala.list(projectList),
+        evaluation(written, List.of()).groups());
+    List<Attribute> kept = columnsRead(held.output());
     // Over a columnar scan, the generated code reads the kept columns from the scan's batch.
-    codegen = new ScalarCodegen(this, ctx, evaluation(ScalarCodegen.written(this),
-        child() instanceof ColumnarScanRowsExec ? List.of() : keptColumns()));
+    codegen = new ScalarCodegen(this, ctx, evaluation(written,
+        child() instanceof ColumnarScanRowsExec ? List.of() : kept), held, kept);
     return codegen.produce(ctx);
   }
 

@@ -108,6 +108,29 @@ class ScalarCodegenTest extends QuiverSession {
   }
 
   @Test
+  void conditionsThatAreGuardsAreReadFromTheBatch() {
+    // The output reads whether a row was gathered instead of evaluating its guard again: also
+    // where the condition is null (it counts as false), in a second output without the call, in
+    // IF, and not for a later branch, whose guard is another condition.
+    String shapes = "SELECT id, CASE WHEN s IS NOT NULL AND id % 2 = 0 THEN plus_one(x) END, "
+        + "CASE WHEN s IS NOT NULL AND id % 2 = 0 THEN 'even' ELSE s END, "
+        + "IF(nullif(id % 3, 0) > 1, plus_one(x * 3), -x), "
+        + "CASE WHEN id % 5 = 0 THEN -1 WHEN id % 5 = 1 THEN times(x, 2.0) ELSE x END "
+        + "FROM codegen_rows ORDER BY id";
+    List<String> rows = bothWays(shapes, true);
+    assertEquals(List.of("[0,null,null,-0.0,-1.0]", "[1,null,s1,-1.0,2.0]",
+        "[2,3.0,even,7.0,2.0]", "[3,null,s3,-3.0,3.0]"), rows.subList(0, 4));
+    // (without adaptive execution, which generates code stage by stage as the query runs)
+    String code = withConf("spark.sql.adaptive.enabled", "false",
+        () -> explain(spark().sql(shapes), "codegen"));
+    assertTrue(code.contains("quiverHeld_0") && code.contains("quiverHeld_1")
+        && !code.contains("quiverHeld_2"), code);
+    assertEquals(rows, rows(spark().sql(shapes.replace("plus_one(x * 3)", "(x * 3 + 1)")
+        .replace("plus_one(x)", "(x + 1)")
+        .replace("times(x, 2.0)", "(x * 2.0)"))));
+  }
+
+  @Test
   void rangeLoopsResumeAcrossBatchesAndBroadcastJoinsPassThrough() {
     assertEquals(List.of("[5.0005E7]"), bothWays(
         "SELECT sum(plus_one(cast(id AS double))) FROM range(0, 10000, 1, 2)", true));
