@@ -1,6 +1,7 @@
 package dev.quiver.spark.scalar;
 
 import dev.quiver.spark.catalyst.Transforms;
+import java.util.function.Function;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.ColumnarRule;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
@@ -23,23 +24,22 @@ import org.apache.spark.sql.execution.SparkPlan;
 public final class ScalarColumnarRule extends ColumnarRule {
   @Override
   public Rule<SparkPlan> preColumnarTransitions() {
-    return new Rule<>() {
-      @Override
-      public SparkPlan apply(SparkPlan plan) {
-        return plan.transformUp(Transforms.everywhere(
-            p -> p instanceof ScalarEvalExec exec ? exec.columnarUnderProjection() : p));
-      }
-    };
+    return onScalarOperators(ScalarEvalExec::columnarUnderProjection);
   }
 
   @Override
   public Rule<SparkPlan> postColumnarTransitions() {
+    return onScalarOperators(exec -> exec.child() instanceof ColumnarToRowExec c
+        ? exec.overColumnarScan(c.child()) : exec);
+  }
+
+  /** A rule replacing each scalar operator of a plan, bottom up. */
+  private static Rule<SparkPlan> onScalarOperators(Function<ScalarEvalExec, SparkPlan> replace) {
     return new Rule<>() {
       @Override
       public SparkPlan apply(SparkPlan plan) {
         return plan.transformUp(Transforms.everywhere(
-            p -> p instanceof ScalarEvalExec exec && exec.child() instanceof ColumnarToRowExec c
-                ? exec.overColumnarScan(c.child()) : p));
+            p -> p instanceof ScalarEvalExec exec ? replace.apply(exec) : p));
       }
     };
   }
