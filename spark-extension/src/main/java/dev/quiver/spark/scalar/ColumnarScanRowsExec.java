@@ -165,6 +165,7 @@ public final class ColumnarScanRowsExec extends JavaCodegenNode
             if (%8$s > 0) {
               return true;
             }
+            %2$s.closeIfFreeable();
           }
           %2$s = null;
           %8$s = 0;

@@ -185,7 +185,11 @@ public final class ScalarEvalExec extends JavaCodegenNode {
    * projection runs in Spark's generated code (see {@link ScalarColumnarRule}).
    */
   SparkPlan columnarUnderProjection() {
-    if (supportsColumnar() || !columnarInput() || guarded() && overColumnarScan(child()) != this) {
+    // Guarded calls read the scan's rows in generated code instead, where Spark puts a
+    // transition under the operator for the rule to replace: not over a child that also gives
+    // rows (a cached table).
+    if (supportsColumnar() || !columnarInput()
+        || guarded() && !child().supportsRowBased() && overColumnarScan(child()) != this) {
       return this;
     }
     List<NamedExpression> columns = new ArrayList<>(keptColumns());

@@ -201,6 +201,13 @@ class ScalarCodegenTest extends QuiverSession {
     // whole-stage code generation.
     assertFalse(explain(spark().sql("SELECT plus_one(x) FROM " + scan), "simple")
         .contains("QuiverColumnarToRow"));
+    // A cached table gives rows as well as batches: Spark puts no transition over it to replace.
+    spark().read().parquet(path).cache().createOrReplaceTempView("codegen_cached");
+    Dataset<Row> cached = spark().sql("SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END "
+        + "FROM codegen_cached");
+    assertEquals(15000, cached.collectAsList().stream().filter(r -> !r.isNullAt(0)).count());
+    assertFalse(explain(cached, "simple").contains("QuiverColumnarToRow"));
+    spark().catalog().uncacheTable("codegen_cached");
     withConf("spark.sql.codegen.wholeStage", "false", () -> assertFalse(explain(spark().sql(
         "SELECT CASE WHEN id % 4 <> 0 THEN plus_one(x) END FROM " + scan), "simple")
         .contains("QuiverColumnarToRow")));
