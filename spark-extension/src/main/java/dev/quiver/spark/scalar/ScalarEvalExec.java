@@ -264,9 +264,10 @@ public final class ScalarEvalExec extends JavaCodegenNode {
 
   /** Likewise, keeping the columns {@code kept} of the input beside each batch. */
   private Evaluation evaluation(List<Attribute> input, List<Attribute> kept) {
-    CallGroup[] groups = CallGroup.of(Scala.list(calls), Scala.list(guards), input,
-        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
-        metrics().apply("functionTime"));
+    return evaluation(callGroups(input), input, kept);
+  }
+
+  private Evaluation evaluation(CallGroup[] groups, List<Attribute> input, List<Attribute> kept) {
     int[] keptOrdinals = kept.stream().mapToInt(a -> Scala.ordinalOf(input, a)).toArray();
     // For the columnar path: where each output column comes from, a child column (>= 0) or the
     // result of call -source - 1.
@@ -285,6 +286,13 @@ public final class ScalarEvalExec extends JavaCodegenNode {
         outputSources, QuiverConf.batchSize(), operatorMetrics());
   }
 
+  /** The calls gathered by guard, their arguments bound to {@code input}. */
+  private CallGroup[] callGroups(List<Attribute> input) {
+    return CallGroup.of(Scala.list(calls), Scala.list(guards), input,
+        SQLConf.get().sessionLocalTimeZone(), QuiverConf.batchSize(),
+        metrics().apply("functionTime"));
+  }
+
   @Override
   public boolean supportCodegen() {
     return ScalarCodegen.supports(this, keptColumns());
@@ -298,11 +306,11 @@ public final class ScalarEvalExec extends JavaCodegenNode {
   @Override
   public String doProduce(CodegenContext ctx) {
     List<Attribute> written = ScalarCodegen.written(this);
-    HeldGuards held = HeldGuards.of(Scala.list(projectList),
-        evaluation(written, List.of()).groups());
+    CallGroup[] groups = callGroups(written);
+    HeldGuards held = HeldGuards.of(Scala.list(projectList), groups);
     List<Attribute> kept = columnsRead(held.output());
     // Over a columnar scan, the generated code reads the kept columns from the scan's batch.
-    codegen = new ScalarCodegen(this, ctx, evaluation(written,
+    codegen = new ScalarCodegen(this, ctx, evaluation(groups, written,
         child() instanceof ColumnarScanRowsExec ? List.of() : kept), held, kept);
     return codegen.produce(ctx);
   }

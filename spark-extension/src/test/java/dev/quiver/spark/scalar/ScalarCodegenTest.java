@@ -161,17 +161,20 @@ class ScalarCodegenTest extends QuiverSession {
 
   @Test
   void keptColumnsOverTheTaskLimitFailTheQueryByName() {
-    for (String codegen : List.of("true", "false")) {
-      String failure = withConf(Map.of(QuiverConf.TASK_MEMORY_LIMIT, "1m",
-          QuiverConf.CODEGEN, codegen), () -> failureOf(() -> spark().sql(
-              // The shuffle keeps the long strings a column below the call (not folded in).
-              "SELECT big, plus_one(x) FROM (SELECT /*+ REPARTITION(2) */ x, "
-              + "concat(id, repeat('x', 100000)) AS big FROM codegen_rows)")
-              .collectAsList()));
+    // The shuffle keeps the long strings a column below the call (not folded in).
+    for (String failure : failuresOverTheLimit("SELECT big, plus_one(x) FROM (SELECT "
+        + "/*+ REPARTITION(2) */ x, concat(id, repeat('x', 100000)) AS big FROM codegen_rows)")) {
       assertTrue(failure.contains("The input columns kept while Quiver function 'plus_one' "
           + "evaluates a batch did not fit"), failure.substring(0, 300));
       assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure.substring(0, 300));
     }
+  }
+
+  /** The failures of {@code sql} under a task limit of 1m, generated and not. */
+  private List<String> failuresOverTheLimit(String sql) {
+    return List.of("true", "false").stream().map(codegen -> withConf(Map.of(
+        QuiverConf.TASK_MEMORY_LIMIT, "1m", QuiverConf.CODEGEN, codegen),
+        () -> failureOf(() -> spark().sql(sql).collectAsList()))).toList();
   }
 
   @Test
@@ -216,12 +219,9 @@ class ScalarCodegenTest extends QuiverSession {
   @Test
   void argumentsOverTheTaskLimitFailTheQueryNamingTheirCall() {
     // Two groups of calls: the failing batch is the guarded call's, and its name is reported.
-    for (String codegen : List.of("true", "false")) {
-      String failure = withConf(Map.of(QuiverConf.TASK_MEMORY_LIMIT, "1m",
-          QuiverConf.CODEGEN, codegen), () -> failureOf(() -> spark().sql(
-              "SELECT plus_one(x), CASE WHEN id >= 0 THEN codegen_identity(big) END "
-              + "FROM (SELECT /*+ REPARTITION(2) */ id, x, "
-              + "concat(id, repeat('x', 100000)) AS big FROM codegen_rows)").collectAsList()));
+    for (String failure : failuresOverTheLimit("SELECT plus_one(x), CASE WHEN id >= 0 THEN "
+        + "codegen_identity(big) END FROM (SELECT /*+ REPARTITION(2) */ id, x, "
+        + "concat(id, repeat('x', 100000)) AS big FROM codegen_rows)")) {
       assertTrue(failure.contains("The argument batch of Quiver function 'codegen_identity' "
           + "did not fit"), failure.substring(0, Math.min(300, failure.length())));
       assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure.substring(0, 300));
