@@ -35,6 +35,11 @@ public abstract class ArrowMemoryVector extends ColumnVector {
     return null;
   }
 
+  /** Whether {@link #inPlace} reads vectors of this one's class. */
+  public static boolean supportsInPlace(FieldVector vector) {
+    return CheckedFixedWidthVector.supports(vector) || CheckedBytesVector.supports(vector);
+  }
+
   protected ArrowMemoryVector(DataType type, FieldVector vector) {
     super(type);
     this.validity = vector.getValidityBuffer().memoryAddress();

@@ -144,7 +144,7 @@ public final class CoGroupExec extends QuiverBinaryExecNode {
       String timeZone = plan.call().timeZone();
       this.leftWriter = inputs.writer(TableFunctionExec.schemaOf(plan.leftInput()), timeZone);
       this.rightWriter = inputs.writer(TableFunctionExec.schemaOf(plan.rightInput()), timeZone);
-      emitter.sinkTo(row -> calls.add(row.copy()));
+      emitter.sinkTo(calls.copyingSink());
     }
 
     @Override

@@ -8,7 +8,9 @@ import dev.quiver.spark.arrow.ArrowTypes;
 import dev.quiver.spark.arrow.VectorChecks;
 import java.util.ArrayList;
 import java.util.List;
+import dev.quiver.spark.arrow.QuiverMemory;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -26,10 +28,10 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * The executor-side {@link Emitter}: checks what a function emits against its result schema and
- * turns it into Spark rows right away, so that emitted batches stay the function's (see the
- * ownership rule of {@link Emitter#emit}). Each row goes to the operator's {@link Sink} as it is
- * emitted; the operator streams it on (see {@link StreamedCalls}), so no call's output is kept
- * whole.
+ * turns it into Spark rows, or a copy of the batch for a sink that takes batches, right away, so
+ * that emitted batches stay the function's (see the ownership rule of {@link Emitter#emit}).
+ * Each row or batch goes to the operator's {@link Sink} as it is emitted; the operator streams it
+ * on (see {@link StreamedCalls}), so no call's output is kept whole.
  */
 final class RowEmitter implements Emitter {
   private final String function;
@@ -37,6 +39,10 @@ final class RowEmitter implements Emitter {
   private final Schema schema;
   private final List<Field> fields;
   private final UnsafeProjection toUnsafe;
+  /** The projection of copied batches' rows, on the thread that reads them. */
+  private final UnsafeProjection readBatches;
+  /** Where copies of emitted batches are allocated: the task's, not the function's. */
+  private final BufferAllocator copies;
   private Sink sink;
   private BufferAllocator allocator;
   private long emitted;
@@ -46,9 +52,19 @@ final class RowEmitter implements Emitter {
   interface Sink {
     /** Takes one emitted row; {@code row} is reused for the next one, so copy what is kept. */
     void add(InternalRow row);
+
+    /** Whether emitted batches of flat columns come whole, as {@link #add(EmittedBatch)}. */
+    default boolean takesBatches() {
+      return false;
+    }
+
+    /** Takes a copy of an emitted batch, which the sink closes. */
+    default void add(EmittedBatch batch) {
+      throw new UnsupportedOperationException();
+    }
   }
 
-  RowEmitter(String function, StructType resultType, String timeZone) {
+  RowEmitter(String function, StructType resultType, String timeZone, BufferAllocator copies) {
     this.function = function;
     this.resultType = resultType;
     this.schema = ArrowTypes.schema(resultType, timeZone);
@@ -59,6 +75,8 @@ final class RowEmitter implements Emitter {
       columns.add(new BoundReference(i, structFields[i].dataType(), structFields[i].nullable()));
     }
     this.toUnsafe = UnsafeProjection.create(dev.quiver.spark.catalyst.Scala.seq(columns));
+    this.readBatches = UnsafeProjection.create(dev.quiver.spark.catalyst.Scala.seq(columns));
+    this.copies = copies;
   }
 
   /** Where the rows emitted from now on go. */
@@ -85,6 +103,19 @@ final class RowEmitter implements Emitter {
     }
     VectorChecks.checkBatch(function, batch, schema);
     int count = batch.getRowCount();
+    if (count > 0 && sink.takesBatches() && EmittedBatch.copies(vectors)) {
+      EmittedBatch copy;
+      try {
+        copy = EmittedBatch.copyOf(vectors, count, resultType.fields(), copies, readBatches);
+      } catch (OutOfMemoryException e) {
+        throw new QuiverException("Quiver function '" + function + "' emitted a batch of "
+            + count + " rows that could not be copied while Spark reads the rows before it: "
+            + QuiverMemory.describeFailure(e) + " (or emit smaller batches)", e);
+      }
+      sink.add(copy);
+      emitted += count;
+      return;
+    }
     ColumnVector[] columns = new ColumnVector[vectors.size()];
     for (int c = 0; c < columns.length; c++) {
       columns[c] = new ArrowColumnVector(vectors.get(c));

@@ -13,10 +13,12 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 
 /**
  * Runs the {@code eval} and {@code terminate} calls of one task's table-function operator on a
- * worker thread of that task, and hands what they emit to the task's thread in chunks of at most
- * {@code chunkRows} rows as they fill. A call that emits millions of rows therefore waits for
- * Spark to consume them instead of piling them up: at most three chunks exist at once (one being
- * filled, one handed off, one being read). The task's thread could not do this alone, because a
+ * worker thread of that task, and hands what they emit to the task's thread in chunks of
+ * {@code chunkRows} rows as they fill (a copied batch, {@link EmittedBatch}, is not split: a
+ * chunk ends with the row or batch that filled it). A call that emits millions of rows therefore
+ * waits for Spark to consume them instead of piling them up: at most three chunks exist at once
+ * (one being filled, one handed off, one being read); batches in them are closed once read, or by
+ * {@link #close}. The task's thread could not do this alone, because a
  * call can only give rows back to Spark by returning.
  *
  * <p>One call runs at a time, started by the task's thread, which then reads its rows and, once
@@ -43,8 +45,21 @@ final class StreamedCalls implements AutoCloseable {
     void accept(boolean result);
   }
 
-  /** A chunk of rows; the last one of a call also carries the call's result or failure. */
-  private record Chunk(List<InternalRow> rows, boolean last, boolean result, Throwable failure) {}
+  /**
+   * A chunk of {@code rows} rows, its items rows and {@link EmittedBatch}es in emitted order; the
+   * last one of a call also carries the call's result or failure.
+   */
+  private record Chunk(List<Object> items, int rows, boolean last, boolean result,
+      Throwable failure) {
+    /** Closes the chunk's batches from item {@code from} on; rows need no closing. */
+    void close(int from) {
+      for (int i = from; i < items.size(); i++) {
+        if (items.get(i) instanceof EmittedBatch batch) {
+          batch.close();
+        }
+      }
+    }
+  }
 
   /** Unwinds a call whose rows nobody will read any more; never seen by the task's thread. */
   private static final class Abandoned extends RuntimeException {
@@ -65,10 +80,12 @@ final class StreamedCalls implements AutoCloseable {
   private Thread worker;
 
   // Worker side.
-  private List<InternalRow> filling = new ArrayList<>();
+  private List<Object> filling = new ArrayList<>();
+  private int fillingRows;
 
   // Task side.
-  private List<InternalRow> reading = List.of();
+  private Chunk reading = new Chunk(List.of(), 0, false, false, null);
+  /** The item of {@code reading} read next. */
   private int position;
   private boolean running;
   private End end;
@@ -104,14 +121,14 @@ final class StreamedCalls implements AutoCloseable {
    * no call runs or the call's rows were all read (its end action has run by then).
    */
   boolean hasRow() {
-    while (position >= reading.size()) {
+    while (position >= reading.items().size()) {
       if (!running) {
         return false;
       }
       Chunk chunk = take();
-      reading = chunk.rows();
+      reading = chunk;
       position = 0;
-      outputRows.add(chunk.rows().size());
+      outputRows.add(chunk.rows());
       if (chunk.last()) {
         running = false;
         End onEnd = end;
@@ -127,19 +144,63 @@ final class StreamedCalls implements AutoCloseable {
 
   /** The next row; only after {@link #hasRow} returned true. */
   InternalRow next() {
-    return reading.get(position++);
+    Object item = reading.items().get(position);
+    if (item instanceof EmittedBatch batch) {
+      InternalRow row = batch.nextRow();
+      if (!batch.hasRow()) {
+        batch.close();
+        position++;
+      }
+      return row;
+    }
+    position++;
+    return (InternalRow) item;
   }
 
   /** Emits a row from the running call (on the worker); {@code row} must not be reused. */
   void add(InternalRow row) {
+    add(row, 1);
+  }
+
+  /** Emits a batch's rows from the running call (on the worker), which this now owns. */
+  void add(EmittedBatch batch) {
+    add(batch, batch.rows());
+  }
+
+  /** A sink for an emitter: rows are copied, batches taken. */
+  RowEmitter.Sink copyingSink() {
+    return new RowEmitter.Sink() {
+      @Override
+      public void add(InternalRow row) {
+        StreamedCalls.this.add(row.copy());
+      }
+
+      @Override
+      public boolean takesBatches() {
+        return true;
+      }
+
+      @Override
+      public void add(EmittedBatch batch) {
+        StreamedCalls.this.add(batch);
+      }
+    };
+  }
+
+  private void add(Object item, int rows) {
     if (stopped) {
+      if (item instanceof EmittedBatch batch) {
+        batch.close();
+      }
       throw new Abandoned();
     }
-    filling.add(row);
-    if (filling.size() >= chunkRows) {
-      List<InternalRow> full = filling;
+    filling.add(item);
+    fillingRows += rows;
+    if (fillingRows >= chunkRows) {
+      Chunk full = new Chunk(filling, fillingRows, false, false, null);
       filling = new ArrayList<>();
-      hand(new Chunk(full, false, false, null));
+      fillingRows = 0;
+      hand(full);
     }
   }
 
@@ -156,14 +217,18 @@ final class StreamedCalls implements AutoCloseable {
         Chunk last;
         try {
           boolean result = call.run();
-          last = new Chunk(filling, true, result, null);
+          last = new Chunk(filling, fillingRows, true, result, null);
         } catch (Throwable t) {
+          new Chunk(filling, fillingRows, false, false, null).close(0);
+          filling = new ArrayList<>();
+          fillingRows = 0;
           if (stopped) {
             return;
           }
-          last = new Chunk(List.of(), true, false, t);
+          last = new Chunk(List.of(), 0, true, false, t);
         }
         filling = new ArrayList<>();
+        fillingRows = 0;
         hand(last);
       }
     } catch (Abandoned stop) {
@@ -173,12 +238,13 @@ final class StreamedCalls implements AutoCloseable {
     }
   }
 
-  /** Waits until the task's thread takes the chunk, or the task ends. */
+  /** Waits until the task's thread takes the chunk, or the task ends (then closes it). */
   private void hand(Chunk chunk) {
     boolean interrupted = false;
     try {
       while (true) {
         if (stopped) {
+          chunk.close(0);
           throw new Abandoned();
         }
         try {
@@ -252,9 +318,17 @@ final class StreamedCalls implements AutoCloseable {
     }
     running = false;
     end = null;
-    reading = List.of();
+    // The worker has ended: what it filled, handed or left unread is closed here.
+    reading.close(position);
+    reading = new Chunk(List.of(), 0, false, false, null);
     position = 0;
-    handoff.clear();
+    Chunk handed = handoff.poll();
+    if (handed != null) {
+      handed.close(0);
+    }
+    new Chunk(filling, fillingRows, false, false, null).close(0);
+    filling = new ArrayList<>();
+    fillingRows = 0;
     calls.clear();
   }
 }

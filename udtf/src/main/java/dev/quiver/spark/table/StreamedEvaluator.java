@@ -43,7 +43,8 @@ abstract class StreamedEvaluator<F extends QuiverFunction> extends AbstractItera
     this.batchSize = call.batchSize();
     this.scope = TaskScope.open(task);
     this.inputs = scope.nested();
-    this.emitter = new RowEmitter(handle.name(), call.resultType(), call.timeZone());
+    this.emitter = new RowEmitter(handle.name(), call.resultType(), call.timeZone(),
+        scope.allocator());
     this.function = new GroupedFunction<>(scope.nested(), handle, kind, startGroup, emitter,
         metrics.functionTime);
     this.calls = scope.add(new StreamedCalls(handle.name(), task, batchSize,

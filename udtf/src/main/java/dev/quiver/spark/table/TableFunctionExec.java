@@ -185,7 +185,7 @@ public final class TableFunctionExec extends QuiverExecNode {
           : UnsafeProjection.create(
               Scala.seq(new ArrayList<Expression>(Scala.list(plan.tableColumns()))),
               plan.input());
-      emitter.sinkTo(row -> calls.add(row.copy()));
+      emitter.sinkTo(calls.copyingSink());
     }
 
     /** One unit of work: start a group, evaluate a batch, or end a group. */
