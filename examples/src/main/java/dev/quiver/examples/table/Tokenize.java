@@ -52,8 +52,15 @@ public final class Tokenize extends AbstractTableFunction {
     try (VectorSchemaRoot words = out.newBatch()) {
       IntVector ids = (IntVector) words.getVector("doc_id");
       VarCharVector tokens = (VarCharVector) words.getVector("word");
+      // Allocated once at their bounds, since growing vectors copy them: the words take at most
+      // the texts' bytes, and a text of n bytes has at most (n + 1) / 2 words.
+      int rows = batch.getRowCount();
+      long bytes = rows == 0 ? 0 : offsets.getInt((long) rows * 4) - offsets.getInt(0);
+      int most = (int) Math.min(Integer.MAX_VALUE - 1, (bytes + rows) / 2);
+      ids.allocateNew(Math.max(most, 1));
+      tokens.allocateNew(Math.max(bytes, 1), Math.max(most, 1));
       int n = 0;
-      for (int i = 0; i < batch.getRowCount(); i++) {
+      for (int i = 0; i < rows; i++) {
         if (texts.isNull(i)) {
           continue;
         }
