@@ -35,6 +35,14 @@ public final class Row {
   private VectorSchemaRoot batch;
   private List<FieldVector> vectors;
   private final Map<String, Integer> positions = new HashMap<>();
+  /**
+   * The names asked for so far, compared by identity before the map: callers pass the same
+   * string constants on every row, and a map lookup per value was most of a simple function's
+   * time in a profile.
+   */
+  private final String[] recent = new String[8];
+  private final int[] recentPositions = new int[8];
+  private int recentCount;
   private int index;
 
   Row() {}
@@ -43,6 +51,7 @@ public final class Row {
   void batch(VectorSchemaRoot batch) {
     if (this.batch != batch) {
       positions.clear();
+      recentCount = 0;
     }
     this.batch = batch;
     this.vectors = batch.getFieldVectors();
@@ -65,10 +74,19 @@ public final class Row {
 
   /** The position of the column called {@code name}. */
   public int position(String name) {
+    for (int i = 0; i < recentCount; i++) {
+      if (recent[i] == name) {
+        return recentPositions[i];
+      }
+    }
     Integer position = positions.get(name);
     if (position == null) {
       position = find(name);
       positions.put(name, position);
+    }
+    if (recentCount < recent.length) {
+      recent[recentCount] = name;
+      recentPositions[recentCount++] = position;
     }
     return position;
   }
