@@ -24,7 +24,7 @@ public final class DeviceStats extends RowTableFunction {
   private int count;
   private double sum;
   private double sumOfSquares;
-  private Long max;
+  private long max;
 
   public DeviceStats() {
     super("device_stats", "device_id int, count int, mean double, stddev double, max_value int");
@@ -43,7 +43,7 @@ public final class DeviceStats extends RowTableFunction {
     count = 0;
     sum = 0;
     sumOfSquares = 0;
-    max = null;
+    max = Long.MIN_VALUE;
   }
 
   /** The statistics are per device: without PARTITION BY device_id they would mix devices. */
@@ -53,10 +53,15 @@ public final class DeviceStats extends RowTableFunction {
     Calls.requirePartitionBy(call, USAGE, "device_id");
   }
 
-  /** One reading at a time: the row view reads an int or bigint reading column alike. */
+  /**
+   * One reading at a time: the row view reads an int or bigint reading column alike. Primitive
+   * fields, not boxed ones, since this runs once per reading.
+   */
   @Override
   protected void evalRow(Row row, Arguments arguments, Emitter out) {
-    device = (Integer) row.get("device_id");
+    if (device == null && !row.isNull("device_id")) {
+      device = row.getInt("device_id");
+    }
     if (row.isNull("reading")) {
       return;
     }
@@ -64,7 +69,7 @@ public final class DeviceStats extends RowTableFunction {
     count++;
     sum += reading;
     sumOfSquares += (double) reading * reading;
-    max = max == null ? reading : Math.max(max, reading);
+    max = Math.max(max, reading);
   }
 
   @Override
@@ -72,7 +77,7 @@ public final class DeviceStats extends RowTableFunction {
     if (device != null && count > 0) {
       double mean = sum / count;
       double variance = Math.max(sumOfSquares / count - mean * mean, 0.0);
-      out.emitRow(device, count, round2(mean), round2(Math.sqrt(variance)), max.intValue());
+      out.emitRow(device, count, round2(mean), round2(Math.sqrt(variance)), (int) max);
     }
   }
 
