@@ -19,6 +19,8 @@ public final class RowBatches {
   private final KeptColumns kept;
   private final int batchSize;
   private int rows;
+  /** The last batch's result columns, one per call. */
+  private ColumnVector[] results;
 
   RowBatches(ScalarEvalExec.Evaluation plan, TaskContext task) {
     this.calls = new ConditionalCalls(plan, task);
@@ -116,9 +118,18 @@ public final class RowBatches {
     return calls.positions(g);
   }
 
+  /**
+   * For generated code, after {@link #evaluate}: the results of guarded call {@code call} on the
+   * rows gathered for it, at their {@link #positions}, or null when no row was gathered. Read
+   * there directly, a result costs one array read instead of the scattered column's two calls.
+   */
+  public ColumnVector dense(int call) {
+    return ((ScatteredVector) results[call]).dense();
+  }
+
   /** Evaluates the calls on the rows written since {@link #start}. */
   public ColumnarBatch evaluate() {
-    ColumnVector[] results = calls.evaluate();
+    results = calls.evaluate();
     return new ColumnarBatch(kept == null ? results : kept.withResults(results), rows);
   }
 

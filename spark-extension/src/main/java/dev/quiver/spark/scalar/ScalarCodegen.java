@@ -287,6 +287,10 @@ final class ScalarCodegen {
       } else if (scan != null && i < kept.size()) {
         vectors[i] = scan.vector(Scala.ordinalOf(childOutput, kept.get(i)));
         at = "(" + scanStart + " + " + row + ")";
+      } else if (i >= kept.size() && guardedGroup(i - kept.size()) >= 0) {
+        columnVars.add(readGathered(ctx, readColumns, i - kept.size(), row,
+            columns.get(i).dataType()));
+        continue;
       } else {
         vectors[i] = addField(ctx, ColumnVector.class.getName(), "quiverColumn", "");
         readColumns.append(vectors[i]).append(" = ").append(batch).append(".column(")
@@ -343,6 +347,40 @@ final class ScalarCodegen {
         """.formatted(batches, open, limit, position, rows, row, evaluated, emit,
         exec.parent().needStopCheck() ? "if (shouldStop()) return;" : "", done, fill,
         ColumnarBatch.class.getName(), batch, readColumns, filled);
+  }
+
+  /** The guarded group whose calls include call {@code call}, or -1. */
+  private int guardedGroup(int call) {
+    CallGroup[] groups = plan.groups();
+    for (int g = 0; g < groups.length; g++) {
+      for (int c : groups[g].callIndexes) {
+        if (c == call && groups[g].guard != null) {
+          return g;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads a guarded call's result for the batch's row {@code row} from the results of the rows
+   * gathered for it: null where its guard did not hold.
+   */
+  private ExprCode readGathered(CodegenContext ctx, StringBuilder readColumns, int call,
+      String row, DataType type) {
+    String positions = addField(ctx, "int[]", "quiverGathered", "");
+    String dense = addField(ctx, ColumnVector.class.getName(), "quiverDense", "");
+    readColumns.append(positions).append(" = ").append(batches).append(".positions(")
+        .append(guardedGroup(call)).append(");\n").append(dense).append(" = ").append(batches)
+        .append(".dense(").append(call).append(");\n");
+    String at = ctx.freshName("at");
+    String isNull = ctx.freshName("isNull");
+    String value = ctx.freshName("value");
+    return JavaCodegenNode.exprCode("int " + at + " = " + positions + "[" + row + "];\n"
+        + "boolean " + isNull + " = " + at + " < 0 || " + dense + ".isNullAt(" + at + ");\n"
+        + CodeGenerator.javaType(type) + " " + value + " = " + isNull + " ? "
+        + CodeGenerator.defaultValue(type, true) + " : ("
+        + CodeGenerator.getValueFromVector(dense, type, at) + ");", isNull, value, type);
   }
 
   /** {@code e} with each column replaced by its position in {@code columns}. */

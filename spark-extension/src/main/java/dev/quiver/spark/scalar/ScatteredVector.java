@@ -29,6 +29,11 @@ final class ScatteredVector extends ColumnVector {
     this.rows = rows;
   }
 
+  /** The results of the rows gathered, in their order; null when none was. */
+  ColumnVector dense() {
+    return dense;
+  }
+
   private int at(int rowId) {
     return dense == null ? -1 : positions[rowId];
   }

@@ -30,7 +30,7 @@ class ScalarCodegenTest extends QuiverSession {
   @BeforeAll
   static void register() {
     ensureRegistered(new ScalarFixtures.PlusOne(), new ScalarFixtures.Times(),
-        new ScalarFixtures.Throwing());
+        new ScalarFixtures.Throwing(), new ScalarFixtures.Parity());
     ensureRegistered("codegen_identity", new ScalarFixtures.Identity("string"));
     spark().range(0, 200).selectExpr("id", "cast(id as double) AS x",
         "if(id % 7 = 0, null, concat('s', id)) AS s", "id % 5 AS k")
@@ -105,6 +105,23 @@ class ScalarCodegenTest extends QuiverSession {
     List<String> rows = bothWays("SELECT id, CASE WHEN id % 3 <> 0 "
         + "THEN plus_one(10 / (id % 3)) ELSE -1 END FROM codegen_rows ORDER BY id", true);
     assertEquals(List.of("[0,-1.0]", "[1,11.0]", "[2,6.0]", "[3,-1.0]"), rows.subList(0, 4));
+  }
+
+  @Test
+  void guardedResultsAreReadFromTheRowsGatheredForThem() {
+    // Null results among the gathered rows (s is null where id % 7 = 0), strings, and a struct
+    // whose fields are read from the gathered rows' results too; a group that gathers no row of
+    // a batch (id < 0) reads nothing.
+    List<String> rows = bothWays("SELECT id, CASE WHEN id % 2 = 0 THEN codegen_identity(s) END, "
+        + "CASE WHEN id % 3 = 0 THEN parity(id) END, "
+        + "CASE WHEN id % 3 = 0 THEN parity(id).parity END, "
+        + "CASE WHEN id < 0 THEN plus_one(x) END FROM codegen_rows ORDER BY id", true);
+    assertEquals(200, rows.size());
+    assertEquals("[0,null,[0,even],even,null]", rows.get(0));
+    assertEquals("[1,null,null,null,null]", rows.get(1));
+    assertEquals("[2,s2,null,null,null]", rows.get(2));
+    assertEquals("[3,null,[3,odd],odd,null]", rows.get(3));
+    assertEquals("[14,null,null,null,null]", rows.get(14));
   }
 
   @Test
