@@ -3,7 +3,9 @@ package dev.quiver.spark.arrow;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarArray;
@@ -22,10 +24,14 @@ public abstract class ArrowMemoryVector extends ColumnVector {
 
   /**
    * {@code vector}, of {@code rows} rows and Spark type {@code type}, read in place: numbers,
-   * dates and timestamps of 4 and 8 bytes, strings and binary; null for other vectors. The vector
-   * must be well formed (Quiver's own, or a result that passed {@link VectorChecks}).
+   * dates and timestamps of 4 and 8 bytes, strings and binary, and structs of these; null for
+   * other vectors. The vector must be well formed (Quiver's own, or a result that passed
+   * {@link VectorChecks}).
    */
   public static ColumnVector inPlace(DataType type, FieldVector vector, int rows) {
+    if (CheckedStructVector.supports(vector) && type instanceof StructType struct) {
+      return new CheckedStructVector(struct, (StructVector) vector, rows);
+    }
     if (CheckedFixedWidthVector.supports(vector)) {
       return new CheckedFixedWidthVector(type, (BaseFixedWidthVector) vector, rows);
     }
@@ -37,7 +43,8 @@ public abstract class ArrowMemoryVector extends ColumnVector {
 
   /** Whether {@link #inPlace} reads vectors of this one's class. */
   public static boolean supportsInPlace(FieldVector vector) {
-    return CheckedFixedWidthVector.supports(vector) || CheckedBytesVector.supports(vector);
+    return CheckedFixedWidthVector.supports(vector) || CheckedBytesVector.supports(vector)
+        || CheckedStructVector.supports(vector);
   }
 
   protected ArrowMemoryVector(DataType type, FieldVector vector) {

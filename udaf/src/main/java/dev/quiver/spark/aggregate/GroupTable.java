@@ -30,6 +30,7 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.DeclarativeAggregate;
 import org.apache.spark.sql.catalyst.expressions.aggregate.NoOp$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Partial$;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.execution.UnsafeKVExternalSorter;
 import org.apache.spark.sql.types.DataType;
@@ -67,6 +68,11 @@ final class GroupTable implements AutoCloseable {
   private final SpecificInternalRow statesRow;
   private final JoinedRow valueAndStates = new JoinedRow();
   private final JoinedRow keyAndRest = new JoinedRow();
+  /**
+   * Writes the buffer layout directly where it is one integral key and Quiver states only:
+   * without the projection over joined rows, and the states copied from Arrow memory.
+   */
+  private final UnsafeRowWriter partialWriter;
   // output of results
   private final SpecificInternalRow aggregateResult;
   private final UnsafeProjection resultProjection;
@@ -195,6 +201,9 @@ final class GroupTable implements AutoCloseable {
 
       this.keys = GroupKeys.create(grouping, input, template, anyBuiltin, maxGroups,
           task.taskMemoryManager());
+      this.partialWriter = partialOutput && builtins == null && keys instanceof LongGroupKeys
+          ? new UnsafeRowWriter(1 + slots.length, 8 + 8 * (1 + slots.length) + 64 * slots.length)
+          : null;
       this.memory = new StateMemory(task.taskMemoryManager());
     } catch (Throwable t) {
       for (AggregateSlot slot : slotList) {
@@ -298,6 +307,21 @@ final class GroupTable implements AutoCloseable {
     UnsafeRow value = keys.value();
     int group = value.getInt(0);
     long start = System.nanoTime();
+    if (emitPartial && partialWriter != null) {
+      partialWriter.reset();
+      partialWriter.zeroOutNullBytes();
+      if (key.isNullAt(0)) {
+        partialWriter.setNullAt(0);
+      } else {
+        // The key's 8-byte slot as it is: an int key is stored widened, as the projection does.
+        partialWriter.write(0, key.getLong(0));
+      }
+      for (int s = 0; s < slots.length; s++) {
+        slots[s].states().writeEncodedState(group, partialWriter, 1 + s);
+      }
+      metrics.functionTime.add(System.nanoTime() - start);
+      return partialWriter.getRow();
+    }
     if (emitPartial) {
       encodedStates(group);
       metrics.functionTime.add(System.nanoTime() - start);

@@ -51,6 +51,18 @@ class AggregateQueryTest extends QuiverSession {
   }
 
   @Test
+  void groupByOneIntegralKeyOfEachWidthAndNulls() {
+    // One integral key and Quiver aggregates only: the first phase writes its rows directly.
+    for (String key : List.of("cast(k AS int)", "cast(k AS smallint)", "cast(k AS tinyint)",
+        "if(k = 2, null, k)", "date_add(date'2026-01-01', cast(k AS int))")) {
+      String input = "(SELECT " + key + " AS kk, v, d FROM t)";
+      assertSame("SELECT kk, q_sum(v), q_avg(d), q_sorted(v) FROM " + input + " GROUP BY kk",
+          "SELECT kk, sum(v), avg(d), sort_array(collect_list(v)) FROM " + input
+              + " GROUP BY kk");
+    }
+  }
+
+  @Test
   void groupBySeveralKeysAndExpressions() {
     assertSame("SELECT k, g, q_sum(v), q_avg(d) FROM t GROUP BY k, g",
         "SELECT k, g, sum(v), avg(d) FROM t GROUP BY k, g");
