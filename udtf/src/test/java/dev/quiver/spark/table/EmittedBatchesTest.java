@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,50 @@ class EmittedBatchesTest extends QuiverSession {
     }
   }
 
+  /** {@code emit_structs(TABLE(t))}: rows 0..3 of a struct, null on row 2, b null on row 1. */
+  static final class EmitStructs extends DeclaredFunction implements TableFunction {
+    private static final long serialVersionUID = 1L;
+
+    EmitStructs() {
+      super("emit_structs", "p struct<a:bigint,b:string>");
+    }
+
+    @Override
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      try (VectorSchemaRoot batch = out.newBatch()) {
+        StructVector p = (StructVector) batch.getVector(0);
+        BigIntVector a = (BigIntVector) p.getChildByOrdinal(0);
+        VarCharVector b = (VarCharVector) p.getChildByOrdinal(1);
+        for (int r = 0; r < 4; r++) {
+          if (r == 2) {
+            p.setNull(r);
+            a.setNull(r);
+            b.setNull(r);
+            continue;
+          }
+          p.setIndexDefined(r);
+          a.setSafe(r, r);
+          if (r == 1) {
+            b.setNull(r);
+          } else {
+            b.setSafe(r, ("b" + r).getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        batch.setRowCount(4);
+        out.emit(batch);
+      }
+    }
+  }
+
   @BeforeAll
   static void register() {
-    ensureRegistered(new EmitMixed());
+    ensureRegistered(new EmitMixed(), new EmitStructs());
+  }
+
+  @Test
+  void structColumnsAreCopiedWhole() {
+    assertEquals(List.of("[[0,b0]]", "[[1,null]]", "[null]", "[[3,b3]]"),
+        rows("SELECT * FROM emit_structs(TABLE(SELECT 1 AS one))"));
   }
 
   private static List<String> rows(String sql) {
