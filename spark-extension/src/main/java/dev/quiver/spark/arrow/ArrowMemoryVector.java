@@ -29,22 +29,38 @@ public abstract class ArrowMemoryVector extends ColumnVector {
    * {@link VectorChecks}).
    */
   public static ColumnVector inPlace(DataType type, FieldVector vector, int rows) {
-    if (CheckedStructVector.supports(vector) && type instanceof StructType struct) {
-      return new CheckedStructVector(struct, (StructVector) vector, rows);
+    if (!supportsInPlace(type, vector)) {
+      return null;
+    }
+    if (vector instanceof StructVector struct) {
+      return new CheckedStructVector((StructType) type, struct, rows);
     }
     if (CheckedFixedWidthVector.supports(vector)) {
       return new CheckedFixedWidthVector(type, (BaseFixedWidthVector) vector, rows);
     }
-    if (CheckedBytesVector.supports(vector)) {
-      return new CheckedBytesVector(type, (BaseVariableWidthVector) vector);
-    }
-    return null;
+    return new CheckedBytesVector(type, (BaseVariableWidthVector) vector);
   }
 
-  /** Whether {@link #inPlace} reads vectors of this one's class. */
-  public static boolean supportsInPlace(FieldVector vector) {
-    return CheckedFixedWidthVector.supports(vector) || CheckedBytesVector.supports(vector)
-        || CheckedStructVector.supports(vector);
+  /**
+   * Whether {@link #inPlace} reads {@code vector} as Spark type {@code type}. The type decides as
+   * much as the vector's class: Spark's variant (and geometry) columns are Arrow structs of
+   * binary fields too, which only {@code ArrowColumnVector} reads as such.
+   */
+  public static boolean supportsInPlace(DataType type, FieldVector vector) {
+    if (vector instanceof StructVector struct) {
+      if (!(type instanceof StructType fields) || fields.fields().length != struct.size()) {
+        return false;
+      }
+      for (int c = 0; c < fields.fields().length; c++) {
+        if (!supportsInPlace(fields.fields()[c].dataType(),
+            (FieldVector) struct.getChildByOrdinal(c))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return !(type instanceof StructType)
+        && (CheckedFixedWidthVector.supports(vector) || CheckedBytesVector.supports(vector));
   }
 
   protected ArrowMemoryVector(DataType type, FieldVector vector) {

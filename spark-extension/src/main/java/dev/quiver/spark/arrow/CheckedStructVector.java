@@ -2,16 +2,15 @@ package dev.quiver.spark.arrow;
 
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.StructVector;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 
 /**
- * A struct column of fields that are read in place ({@link ArrowMemoryVector#inPlace}), seen by
- * Spark without copying: a checked function result, such as an aggregate's struct of
- * statistics. Spark reads a struct's fields through its children, which {@code ArrowColumnVector}
- * would read with a bounds and reference-count check per value (most of the time spent emitting
- * a million groups' results in a profile).
+ * A struct column of fields that are read in place ({@link ArrowMemoryVector#inPlace}, which
+ * checks that they all are), seen by Spark without copying: a checked function result, such as
+ * an aggregate's struct of statistics. Spark reads a struct's fields through its children, which
+ * {@code ArrowColumnVector} would read with a bounds and reference-count check per value (most of
+ * the time spent emitting a million groups' results in a profile).
  */
 final class CheckedStructVector extends ArrowMemoryVector {
   private final ColumnVector[] children;
@@ -27,19 +26,6 @@ final class CheckedStructVector extends ArrowMemoryVector {
       children[c] = inPlace(type.fields()[c].dataType(),
           (FieldVector) vector.getChildByOrdinal(c), rows);
     }
-  }
-
-  /** Whether the vector is a struct whose fields are all read in place. */
-  static boolean supports(Object vector) {
-    if (!(vector instanceof StructVector struct)) {
-      return false;
-    }
-    for (FieldVector child : struct.getChildrenFromFields()) {
-      if (!supportsInPlace(child)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

@@ -34,11 +34,11 @@ final class EmittedBatch implements AutoCloseable {
 
   /**
    * Whether a batch of these vectors is copied whole: columns Spark reads in place (numbers,
-   * dates, timestamps, strings, binary). Other types go row by row, as before.
+   * dates, timestamps, strings, binary, structs of these). Other types go row by row.
    */
-  static boolean copies(List<FieldVector> vectors) {
-    for (FieldVector v : vectors) {
-      if (!ArrowMemoryVector.supportsInPlace(v)) {
+  static boolean copies(List<FieldVector> vectors, StructField[] fields) {
+    for (int c = 0; c < fields.length; c++) {
+      if (!ArrowMemoryVector.supportsInPlace(fields[c].dataType(), vectors.get(c))) {
         return false;
       }
     }

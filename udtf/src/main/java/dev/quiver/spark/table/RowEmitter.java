@@ -103,7 +103,7 @@ final class RowEmitter implements Emitter {
     }
     VectorChecks.checkBatch(function, batch, schema);
     int count = batch.getRowCount();
-    if (count > 0 && sink.takesBatches() && EmittedBatch.copies(vectors)) {
+    if (count > 0 && sink.takesBatches() && EmittedBatch.copies(vectors, resultType.fields())) {
       EmittedBatch copy;
       try {
         copy = EmittedBatch.copyOf(vectors, count, resultType.fields(), copies, readBatches);
