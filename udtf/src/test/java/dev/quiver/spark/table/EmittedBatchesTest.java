@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.function.table.Arguments;
 import dev.quiver.function.table.Emitter;
 import dev.quiver.function.table.TableFunction;
+import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -103,9 +104,44 @@ class EmittedBatchesTest extends QuiverSession {
     }
   }
 
+  /** {@code emit_longs(TABLE(t), n)}: one batch of the longs 0..n-1. */
+  static final class EmitLongs extends DeclaredFunction implements TableFunction {
+    private static final long serialVersionUID = 1L;
+
+    EmitLongs() {
+      super("emit_longs", "i bigint");
+    }
+
+    @Override
+    public void eval(VectorSchemaRoot table, Arguments arguments, Emitter out) {
+      int n = arguments.getInt(0);
+      try (VectorSchemaRoot batch = out.newBatch()) {
+        BigIntVector i = (BigIntVector) batch.getVector(0);
+        i.allocateNew(n);
+        for (int r = 0; r < n; r++) {
+          i.set(r, r);
+        }
+        batch.setRowCount(n);
+        out.emit(batch);
+      }
+    }
+  }
+
   @BeforeAll
   static void register() {
-    ensureRegistered(new EmitMixed(), new EmitStructs());
+    ensureRegistered(new EmitMixed(), new EmitStructs(), new EmitLongs());
+  }
+
+  @Test
+  void aCopyOverTheTaskLimitFailsTheQueryByName() {
+    // 60,000 longs: the batch takes 512 KB, its copy 520 KB; a limit of 1m holds one, not both.
+    String failure = withConf(QuiverConf.TASK_MEMORY_LIMIT, "1m", () -> failureOf(() -> spark()
+        .sql("SELECT * FROM emit_longs(TABLE(SELECT 1 AS one), 60000)").collectAsList()));
+    assertTrue(failure.contains("Quiver function 'emit_longs' emitted a batch of 60000 rows that "
+        + "could not be copied"), failure);
+    assertTrue(failure.contains(QuiverConf.TASK_MEMORY_LIMIT), failure);
+    assertEquals(List.of("[59999]"), rows(
+        "SELECT max(i) FROM emit_longs(TABLE(SELECT 1 AS one), 60000)"));
   }
 
   @Test
