@@ -5,8 +5,9 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarMap;
@@ -39,6 +40,12 @@ public abstract class ArrowMemoryVector extends ColumnVector {
       return new CheckedFixedWidthVector(type, (BaseFixedWidthVector) vector, rows);
     }
     return new CheckedBytesVector(type, (BaseVariableWidthVector) vector);
+  }
+
+  /** {@code vector} read {@link #inPlace} where it can be, else by {@code ArrowColumnVector}. */
+  public static ColumnVector readable(DataType type, FieldVector vector, int rows) {
+    ColumnVector inPlace = inPlace(type, vector, rows);
+    return inPlace != null ? inPlace : new ArrowColumnVector(vector);
   }
 
   /**

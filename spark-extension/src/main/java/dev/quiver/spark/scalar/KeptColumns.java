@@ -23,7 +23,6 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 
 /**
@@ -102,10 +101,8 @@ final class KeptColumns {
     ColumnVector[] columns = new ColumnVector[vectors.size() + results.length];
     for (int i = 0; i < vectors.size(); i++) {
       // Read from memory where the type allows: these vectors are Quiver's own, well formed.
-      FieldVector v = vectors.get(i);
-      ColumnVector inPlace = ArrowMemoryVector.inPlace(schema.fields()[i].dataType(), v,
+      columns[i] = ArrowMemoryVector.readable(schema.fields()[i].dataType(), vectors.get(i),
           batch.getRowCount());
-      columns[i] = inPlace != null ? inPlace : new ArrowColumnVector(v);
     }
     System.arraycopy(results, 0, columns, vectors.size(), results.length);
     return columns;

@@ -275,6 +275,8 @@ final class ScalarCodegen {
     List<ExprCode> columnVars = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {
       String at = row;
+      // The guarded group of a call's result, read from the rows gathered for it.
+      int gathered = i < kept.size() || i >= heldFrom ? -1 : guardedGroup(i - kept.size());
       if (i >= heldFrom) {
         // Whether the row was gathered for the group: its position among the gathered rows.
         String positions = addField(ctx, "int[]", "quiverHeld", "");
@@ -287,8 +289,8 @@ final class ScalarCodegen {
       } else if (scan != null && i < kept.size()) {
         vectors[i] = scan.vector(Scala.ordinalOf(childOutput, kept.get(i)));
         at = "(" + scanStart + " + " + row + ")";
-      } else if (i >= kept.size() && guardedGroup(i - kept.size()) >= 0) {
-        columnVars.add(readGathered(ctx, readColumns, i - kept.size(), row,
+      } else if (gathered >= 0) {
+        columnVars.add(readGathered(ctx, readColumns, gathered, i - kept.size(), row,
             columns.get(i).dataType()));
         continue;
       } else {
@@ -364,14 +366,14 @@ final class ScalarCodegen {
 
   /**
    * Reads a guarded call's result for the batch's row {@code row} from the results of the rows
-   * gathered for it: null where its guard did not hold.
+   * gathered for it (group {@code g}'s): null where its guard did not hold.
    */
-  private ExprCode readGathered(CodegenContext ctx, StringBuilder readColumns, int call,
+  private ExprCode readGathered(CodegenContext ctx, StringBuilder readColumns, int g, int call,
       String row, DataType type) {
     String positions = addField(ctx, "int[]", "quiverGathered", "");
     String dense = addField(ctx, ColumnVector.class.getName(), "quiverDense", "");
     readColumns.append(positions).append(" = ").append(batches).append(".positions(")
-        .append(guardedGroup(call)).append(");\n").append(dense).append(" = ").append(batches)
+        .append(g).append(");\n").append(dense).append(" = ").append(batches)
         .append(".dense(").append(call).append(");\n");
     String at = ctx.freshName("at");
     String isNull = ctx.freshName("isNull");

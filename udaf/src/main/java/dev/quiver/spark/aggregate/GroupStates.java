@@ -12,7 +12,6 @@ import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
-import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.Platform;
@@ -170,10 +169,8 @@ abstract class GroupStates implements AutoCloseable {
             + "setValueCount?).");
       }
       ArrowTypes.checkResult(function.name(), results, function.resultField(), numGroups);
-      ColumnVector column = results == null ? null
-          : ArrowMemoryVector.inPlace(function.resultType(), results, numGroups);
-      batch = new ColumnarBatch(new ColumnVector[] {column != null ? column
-          : new ArrowColumnVector(results)}, numGroups);
+      batch = new ColumnarBatch(new ColumnVector[] {
+          ArrowMemoryVector.readable(function.resultType(), results, numGroups)}, numGroups);
     }
 
     @Override

@@ -202,8 +202,7 @@ final class GroupTable implements AutoCloseable {
       this.keys = GroupKeys.create(grouping, input, template, anyBuiltin, maxGroups,
           task.taskMemoryManager());
       this.partialWriter = partialOutput && builtins == null && keys instanceof LongGroupKeys
-          ? new UnsafeRowWriter(1 + slots.length, 8 + 8 * (1 + slots.length) + 64 * slots.length)
-          : null;
+          ? new UnsafeRowWriter(1 + slots.length) : null;
       this.memory = new StateMemory(task.taskMemoryManager());
     } catch (Throwable t) {
       for (AggregateSlot slot : slotList) {

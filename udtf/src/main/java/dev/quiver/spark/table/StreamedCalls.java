@@ -61,6 +61,8 @@ final class StreamedCalls implements AutoCloseable {
     }
   }
 
+  private static final Chunk NONE = new Chunk(List.of(), 0, false, false, null);
+
   /** Unwinds a call whose rows nobody will read any more; never seen by the task's thread. */
   private static final class Abandoned extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -84,7 +86,7 @@ final class StreamedCalls implements AutoCloseable {
   private int fillingRows;
 
   // Task side.
-  private Chunk reading = new Chunk(List.of(), 0, false, false, null);
+  private Chunk reading = NONE;
   /** The item of {@code reading} read next. */
   private int position;
   private boolean running;
@@ -197,11 +199,16 @@ final class StreamedCalls implements AutoCloseable {
     filling.add(item);
     fillingRows += rows;
     if (fillingRows >= chunkRows) {
-      Chunk full = new Chunk(filling, fillingRows, false, false, null);
-      filling = new ArrayList<>();
-      fillingRows = 0;
-      hand(full);
+      hand(takeFilling(false, false));
     }
+  }
+
+  /** What the worker has filled, as a chunk; it starts filling a new one. */
+  private Chunk takeFilling(boolean last, boolean result) {
+    Chunk chunk = new Chunk(filling, fillingRows, last, result, null);
+    filling = new ArrayList<>();
+    fillingRows = 0;
+    return chunk;
   }
 
   private void work() {
@@ -217,18 +224,14 @@ final class StreamedCalls implements AutoCloseable {
         Chunk last;
         try {
           boolean result = call.run();
-          last = new Chunk(filling, fillingRows, true, result, null);
+          last = takeFilling(true, result);
         } catch (Throwable t) {
-          new Chunk(filling, fillingRows, false, false, null).close(0);
-          filling = new ArrayList<>();
-          fillingRows = 0;
+          takeFilling(false, false).close(0);
           if (stopped) {
             return;
           }
           last = new Chunk(List.of(), 0, true, false, t);
         }
-        filling = new ArrayList<>();
-        fillingRows = 0;
         hand(last);
       }
     } catch (Abandoned stop) {
@@ -320,15 +323,13 @@ final class StreamedCalls implements AutoCloseable {
     end = null;
     // The worker has ended: what it filled, handed or left unread is closed here.
     reading.close(position);
-    reading = new Chunk(List.of(), 0, false, false, null);
+    reading = NONE;
     position = 0;
     Chunk handed = handoff.poll();
     if (handed != null) {
       handed.close(0);
     }
-    new Chunk(filling, fillingRows, false, false, null).close(0);
-    filling = new ArrayList<>();
-    fillingRows = 0;
+    takeFilling(false, false).close(0);
     calls.clear();
   }
 }
