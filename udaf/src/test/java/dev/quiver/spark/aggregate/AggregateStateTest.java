@@ -25,7 +25,18 @@ class AggregateStateTest extends QuiverSession {
   static void data() {
     spark().range(0, 2000, 1, 4).selectExpr("id % 50 AS k", "if(id % 9 = 4, null, id) AS v")
         .createOrReplaceTempView("st");
-    ensureRegistered(new StateFixtures.Total(), new StateFixtures.Spread());
+    ensureRegistered(new StateFixtures.Total(), new StateFixtures.Spread(),
+        new StateFixtures.BrokenStates());
+  }
+
+  @Test
+  void aMalformedStateColumnFailsTheQueryByName() {
+    // The first phase's states are copied from Arrow memory: their offsets are checked first.
+    String failure = failureOf(() -> spark().sql(
+        "SELECT k, q_broken_states(v) FROM st GROUP BY k").collectAsList());
+    assertTrue(failure.contains("Quiver function 'q_broken_states' returned a malformed "
+        + "VarBinaryVector in GroupsAccumulator.state"), failure);
+    assertTrue(failure.contains("past"), failure);
   }
 
   private static final String QUIVER = "SELECT k, q_total(v), q_spread(v) FROM st GROUP BY k";

@@ -170,10 +170,30 @@ public final class StateFixtures {
     }
   }
 
+  /** q_total whose state column ends past its data: a malformed vector from the function. */
+  public static final class BrokenStates extends AggregateFixtures.SumAndCount
+      implements MergeableAggregateFunction<long[]> {
+    public BrokenStates() {
+      super("q_broken_states");
+    }
+
+    @Override
+    public GroupsAccumulator<long[]> createGroupsAccumulator() {
+      return new TotalAccumulator(true);
+    }
+  }
+
   /** q_total's states, {@code first} the sums and {@code second} the counts. */
   static final class TotalAccumulator extends TwoLongsPerGroup<long[]> {
+    private final boolean malformed;
+
     TotalAccumulator() {
+      this(false);
+    }
+
+    TotalAccumulator(boolean malformed) {
       super(0, 0);
+      this.malformed = malformed;
     }
 
     @Override
@@ -222,6 +242,9 @@ public final class StateFixtures {
         out.setSafe(g, codec.encode(new long[] {first[g], second[g]}));
       }
       out.setValueCount(numGroups);
+      if (malformed && numGroups > 0) {
+        out.getOffsetBuffer().setInt(4L * numGroups, (int) out.getDataBuffer().capacity() + 8);
+      }
       return out;
     }
 
