@@ -181,7 +181,9 @@ public final class RowBatchWriter implements AutoCloseable {
   /** Empties the batch for reuse, keeping its buffers. */
   public void reset() {
     for (int i = 0; i < fields.length; i++) {
-      fields[i].reset();
+      if (!flat.resetsItself(i)) {
+        fields[i].reset();
+      }
       copied[i] = false;
     }
     flat.reset();
