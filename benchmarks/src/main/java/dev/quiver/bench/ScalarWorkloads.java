@@ -138,38 +138,59 @@ public final class ScalarWorkloads {
     }
 
     /**
-     * The common case in one pass over the bytes: every value ASCII, upper-cased straight into
-     * the result's buffer, sized for it up front. False at the first non-ASCII byte.
+     * The common case: every value ASCII, upper-cased in a Java array (loops the JIT vectorizes,
+     * instead of a bounds-checked {@code ArrowBuf} call per byte) and assembled with the suffix
+     * into the result's buffer, sized for it up front. False when a byte is not ASCII.
      */
-    private static boolean upperAscii(VarCharVector in, VarCharVector out, int rows) {
+    private boolean upperAscii(VarCharVector in, VarCharVector out, int rows) {
       ArrowBuf offsets = in.getOffsetBuffer();
-      ArrowBuf data = in.getDataBuffer();
+      int first = offsets.getInt(0);
+      int length = offsets.getInt((long) rows * 4) - first;
+      if (text.length < length) {
+        text = new byte[length];
+      }
+      byte[] bytes = text;
+      in.getDataBuffer().getBytes(first, bytes, 0, length);
+      int signs = 0;
+      for (int j = 0; j < length; j++) {
+        signs |= bytes[j];
+      }
+      if (signs < 0) {
+        return false;
+      }
+      for (int j = 0; j < length; j++) {
+        byte b = bytes[j];
+        bytes[j] = (byte) (b >= 'a' && b <= 'z' ? b - 32 : b);
+      }
+      long outLength = (long) length + (long) rows * SUFFIX.length;
+      if (assembled.length < outLength) {
+        assembled = new byte[(int) outLength];
+      }
+      byte[] result = assembled;
       ArrowBuf outOffsets = out.getOffsetBuffer();
-      ArrowBuf outData = out.getDataBuffer();
-      ArrowBuf outValidity = out.getValidityBuffer();
-      outValidity.setBytes(0, in.getValidityBuffer(), 0, (rows + 7) / 8);
-      int at = 0;
+      out.getValidityBuffer().setBytes(0, in.getValidityBuffer(), 0, (rows + 7) / 8);
       outOffsets.setInt(0, 0);
-      int start = offsets.getInt(0);
+      int at = 0;
+      int start = 0;
       for (int i = 0; i < rows; i++) {
-        int end = offsets.getInt((long) (i + 1) * 4);
+        int end = offsets.getInt((long) (i + 1) * 4) - first;
         if (!in.isNull(i)) {
-          for (int j = start; j < end; j++) {
-            byte b = data.getByte(j);
-            if (b < 0) {
-              return false;
-            }
-            outData.setByte(at++, b >= 'a' && b <= 'z' ? b - 32 : b);
-          }
-          outData.setBytes(at, SUFFIX);
+          System.arraycopy(bytes, start, result, at, end - start);
+          at += end - start;
+          System.arraycopy(SUFFIX, 0, result, at, SUFFIX.length);
           at += SUFFIX.length;
         }
         outOffsets.setInt((long) (i + 1) * 4, at);
         start = end;
       }
+      out.getDataBuffer().setBytes(0, result, 0, at);
       out.setLastSet(rows - 1);
       return true;
     }
+
+    /** The input's bytes and the result's, reused from batch to batch. */
+    private byte[] text = new byte[0];
+    private byte[] assembled = new byte[0];
 
     /** Any text: ASCII values byte by byte, others through Java's full case mapping. */
     private void upperAnyText(VarCharVector in, VarCharVector out, int rows) {
