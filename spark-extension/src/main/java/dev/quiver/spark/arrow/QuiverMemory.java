@@ -164,8 +164,10 @@ public final class QuiverMemory {
           taskLimit(task));
     }
 
+    // Synchronized: a table function's worker allocates while the task's thread releases, and
+    // a MemoryConsumer counts what it holds in a plain field.
     @Override
-    public void onPreAllocation(long size) {
+    public synchronized void onPreAllocation(long size) {
       if (spark == null) {
         return;
       }
@@ -180,7 +182,7 @@ public final class QuiverMemory {
     }
 
     @Override
-    public boolean onFailedAllocation(long size, AllocationOutcome outcome) {
+    public synchronized boolean onFailedAllocation(long size, AllocationOutcome outcome) {
       lastRefused = size;
       refusedBySpark = false;
       if (spark != null) {
@@ -190,7 +192,7 @@ public final class QuiverMemory {
     }
 
     @Override
-    public void onRelease(long size) {
+    public synchronized void onRelease(long size) {
       if (spark != null) {
         spark.freeMemory(size);
       }
