@@ -127,7 +127,7 @@ final class FlatColumns {
    */
   void reset() {
     for (int c = 0; c < kinds.length; c++) {
-      if (kinds[c] != NONE) {
+      if (isFlat(c)) {
         FieldVector v = vectors[c];
         v.getValidityBuffer().setZero(0, v.getValidityBuffer().capacity());
         if (v instanceof BaseVariableWidthVector variable) {
@@ -138,11 +138,6 @@ final class FlatColumns {
       end[c] = 0;
       refresh(c);
     }
-  }
-
-  /** Whether column {@code c}'s vector is emptied by {@link #reset}, not by Arrow's. */
-  boolean resetsItself(int c) {
-    return kinds[c] != NONE;
   }
 
   /**
@@ -171,7 +166,7 @@ final class FlatColumns {
     return true;
   }
 
-  /** Whether column {@code c} is written here (the typed writes below need it). */
+  /** Whether column {@code c} is written and emptied here (the typed writes below need it). */
   boolean isFlat(int c) {
     return kinds[c] != NONE;
   }

@@ -181,7 +181,7 @@ public final class RowBatchWriter implements AutoCloseable {
   /** Empties the batch for reuse, keeping its buffers. */
   public void reset() {
     for (int i = 0; i < fields.length; i++) {
-      if (!flat.resetsItself(i)) {
+      if (!flat.isFlat(i)) { // a flat column's vector is emptied by flat.reset()
         fields[i].reset();
       }
       copied[i] = false;
