@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -67,9 +68,12 @@ public final class SqlJob {
     Path out = Path.of(args[1]);
     Files.createDirectories(out);
 
-    SparkSession spark = SparkSession.builder().getOrCreate();
-    TaskTracker tracker = new TaskTracker();
-    spark.sparkContext().addSparkListener(tracker);
+    String listeners = new SparkConf().get("spark.extraListeners", "");
+    SparkSession spark = SparkSession.builder()
+        .config("spark.extraListeners", (listeners.isEmpty() ? "" : listeners + ",")
+            + TaskTracker.class.getName())
+        .getOrCreate();
+    TaskTracker tracker = TaskTracker.created();
     Properties report = new Properties();
     String appId = spark.sparkContext().applicationId();
     report.setProperty("app.id", appId);

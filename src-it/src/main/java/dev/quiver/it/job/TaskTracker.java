@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
@@ -21,9 +22,14 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * tasks, which tasks failed and why and how many run now, and which executors joined and left the
  * application.
  * Events arrive on Spark's listener thread; {@link #report} is called after the context stopped.
+ *
+ * <p>Spark creates it, through {@code spark.extraListeners}, before the context asks for
+ * executors: a listener added after the session started misses the executors that registered in
+ * the meantime, and would report a replacement where there was none.
  */
-final class TaskTracker extends SparkListener {
+public final class TaskTracker extends SparkListener {
   private static final String JOB_GROUP = "spark.jobGroup.id";
+  private static final AtomicReference<TaskTracker> CREATED = new AtomicReference<>();
 
   private final Map<Integer, String> stageGroups = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> successfulOn = new TreeMap<>();
@@ -32,6 +38,23 @@ final class TaskTracker extends SparkListener {
   private final Map<String, String> executorsAdded = new TreeMap<>();
   private final Map<String, String> executorsRemoved = new TreeMap<>();
   private final Map<String, Integer> running = new TreeMap<>();
+
+  /** For Spark's {@code spark.extraListeners}; {@link #created} hands the instance to the job. */
+  public TaskTracker() {
+    if (!CREATED.compareAndSet(null, this)) {
+      throw new IllegalStateException("one TaskTracker per driver JVM");
+    }
+  }
+
+  /** The tracker Spark created for this application's context. */
+  static TaskTracker created() {
+    TaskTracker tracker = CREATED.get();
+    if (tracker == null) {
+      throw new IllegalStateException("Spark created no TaskTracker: spark.extraListeners lacks "
+          + TaskTracker.class.getName());
+    }
+    return tracker;
+  }
 
   @Override
   public void onStageSubmitted(SparkListenerStageSubmitted event) {
