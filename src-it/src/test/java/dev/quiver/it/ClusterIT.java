@@ -10,14 +10,10 @@ import dev.quiver.it.functions.Label;
 import dev.quiver.it.functions.Mix;
 import dev.quiver.it.functions.Pace;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +51,11 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-  private static final Path WORK = Path.of(property("quiver.it.workDir"));
-  private static final Path BUNDLE_JAR = jar("quiver.it.bundleJar");
-  private static final Path FUNCTIONS_JAR = jar("quiver.it.functionsJar");
-  private static final Path EXAMPLES_JAR = jar("quiver.it.examplesJar");
-  private static final Path JOB_JAR = jar("quiver.it.jobJar");
-  private static final Duration JOB_TIMEOUT = Duration.ofSeconds(240);
+  private static final Path WORK = Path.of(Submissions.property("quiver.it.workDir"));
+  private static final Duration JOB_TIMEOUT = Submissions.JOB_TIMEOUT;
 
   private static StandaloneCluster cluster;
+  private static Submissions submissions;
 
   /** On a failure, prints the end of every log of the cluster, drivers' and executors' too. */
   @RegisterExtension
@@ -77,12 +70,14 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws IOException {
-    deleteRecursively(WORK);
-    SparkDistribution spark = new SparkDistribution(Path.of(property("quiver.it.sparkHome")),
-        property("quiver.it.scalaVersion"));
+    Submissions.deleteRecursively(WORK);
+    SparkDistribution spark = new SparkDistribution(
+        Path.of(Submissions.property("quiver.it.sparkHome")),
+        Submissions.property("quiver.it.scalaVersion"));
     long start = System.nanoTime();
     // Two workers of one core each: the machine has two cores, and other builds may run.
     cluster = StandaloneCluster.start(spark, WORK, 2, 1, "1g");
+    submissions = new Submissions(cluster, WORK);
     System.out.printf("cluster %s up in %.1f s%n", cluster.masterUrl(),
         (System.nanoTime() - start) / 1e9);
   }
@@ -133,7 +128,7 @@ class ClusterIT {
             + "WHERE it_label(id, name) <=> concat(name, '#', id % 97)",
             List.of(rows + "\t" + named));
 
-    Properties report = run("scalar", plan, Map.of("spark.quiver.batchSize", "3000"));
+    Properties report = submissions.run("scalar", plan, Map.of("spark.quiver.batchSize", "3000"));
     assertEquals("done", report.getProperty("status"), "job status");
   }
 
@@ -191,7 +186,7 @@ class ClusterIT {
             + "summary_stats(amount).max, exact_median(amount) FROM purchases GROUP BY user_id",
             stats);
 
-    Properties report = run("tables", plan, Map.of("spark.quiver.batchSize", "500"));
+    Properties report = submissions.run("tables", plan, Map.of("spark.quiver.batchSize", "500"));
     assertEquals("done", report.getProperty("status"), "job status");
   }
 
@@ -230,7 +225,7 @@ class ClusterIT {
         Pace.MILLIS_PER_BATCH, "200",
         Pace.MARKER_DIR, markers.toString());
 
-    ChildProcess driver = submit("fault", plan, conf);
+    ChildProcess driver = submissions.submit("fault", plan, conf);
     Victim victim;
     try {
       String appId = driver.awaitStdout(Pattern.compile("QUIVER app=(\\S+)"), JOB_TIMEOUT)
@@ -246,7 +241,7 @@ class ClusterIT {
       throw t;
     }
 
-    Properties report = finish("fault", driver, plan);
+    Properties report = submissions.finish("fault", driver, plan);
     String killed = victim.executor.executorId();
     System.out.println("after the kill: executors added " + report.getProperty("executors.added")
         + ", removed " + report.getProperty("executors.removed") + "; executor " + killed
@@ -363,7 +358,7 @@ class ClusterIT {
         // The overflowing task fails twice, not four times, before its query fails.
         "spark.task.maxFailures", "2");
 
-    Properties report = run("safety", plan, conf);
+    Properties report = submissions.run("safety", plan, conf);
     report.stringPropertyNames().stream().sorted()
         .filter(k -> k.startsWith("check.") || k.startsWith("executors."))
         .forEach(k -> System.out.println("  " + k + " = " + report.getProperty(k)));
@@ -453,97 +448,11 @@ class ClusterIT {
         .map(report::getProperty).collect(Collectors.toList());
   }
 
-  /** Submits an application running {@code plan}, waits for it, and verifies its results. */
-  private static Properties run(String name, JobPlan plan, Map<String, String> conf) {
-    return finish(name, submit(name, plan, conf), plan);
-  }
-
-  private static ChildProcess submit(String name, JobPlan plan, Map<String, String> conf) {
-    Path appDir = WORK.resolve(name);
-    Path planFile = appDir.resolve("plan.properties");
-    plan.write(planFile);
-    List<String> args = new ArrayList<>(List.of(
-        "--class", "dev.quiver.it.job.SqlJob",
-        "--driver-memory", "768m",
-        "--executor-memory", "512m",
-        "--jars", BUNDLE_JAR + "," + FUNCTIONS_JAR + "," + EXAMPLES_JAR,
-        "--conf", "spark.sql.extensions=dev.quiver.spark.QuiverExtensions",
-        "--conf", "spark.executor.cores=1",
-        // Short-lived JVMs on a small machine: start fast rather than peak.
-        "--driver-java-options", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-        "--conf", "spark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-        "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.shuffle.partitions=8",
-        "--conf", "spark.sql.warehouse.dir=" + appDir.resolve("warehouse")));
-    conf.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
-    args.addAll(List.of(JOB_JAR.toString(), planFile.toString(), appDir.resolve("out").toString()));
-    return cluster.submit("quiver-it-" + name, args, appDir);
-  }
-
-  /** Waits for the driver to exit (stopping it if it does not) and verifies the results. */
-  private static Properties finish(String name, ChildProcess driver, JobPlan plan) {
-    int exit;
-    try {
-      exit = driver.awaitExit(JOB_TIMEOUT);
-    } finally {
-      driver.close();
-    }
-    Path out = WORK.resolve(name).resolve("out");
-    Properties report = new Properties();
-    Path reportFile = out.resolve("report.properties");
-    if (Files.isRegularFile(reportFile)) {
-      try (Reader in = Files.newBufferedReader(reportFile, StandardCharsets.UTF_8)) {
-        report.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    assertEquals(0, exit, "spark-submit of " + name + " failed (exit " + exit + ")\n"
-        + driver.tail(80));
-    assertEquals(property("quiver.it.sparkVersion"), report.getProperty("spark.version"),
-        "the Spark version the application ran on");
-    plan.verify(out, report);
-    System.out.printf("application %s (%s) verified, %d checks%n", name,
-        report.getProperty("app.id"), plan.checks().size());
-    return report;
-  }
-
   private static String name(long id) {
     return id % 10 == 0 ? null : "n" + id;
   }
 
   private static String orNull(String value) {
     return value == null ? "NULL" : value;
-  }
-
-  private static String property(String name) {
-    String value = System.getProperty(name);
-    if (value == null || value.isBlank() || value.contains("${")) {
-      throw new IllegalStateException("system property " + name
-          + " is not set; run the integration tests through Maven (mvn install)");
-    }
-    return value;
-  }
-
-  private static Path jar(String property) {
-    Path jar = Path.of(property(property));
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(property + ": no jar at " + jar
-          + "; build it first (mvn install)");
-    }
-    return jar;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
