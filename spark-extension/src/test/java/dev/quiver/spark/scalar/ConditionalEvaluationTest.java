@@ -9,7 +9,6 @@ import dev.quiver.spark.QuiverConf;
 import dev.quiver.spark.testing.QuiverSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -34,8 +33,7 @@ class ConditionalEvaluationTest extends QuiverSession {
   static void setUp() throws Exception {
     SparkSession spark = spark();
     ensureRegistered(new ConditionalFixtures.Inverse(), new ConditionalFixtures.Tracked(),
-        new ConditionalFixtures.Positive(), new ConditionalFixtures.Label(),
-        new ConditionalFixtures.Twice());
+        new ConditionalFixtures.Positive(), new ConditionalFixtures.Label());
     // x: zero, negatives, positives and nulls.
     Dataset<Row> data = spark.range(-8, 40).selectExpr("id",
         "if(id % 7 = 3, null, id % 10) AS x");
@@ -259,28 +257,5 @@ class ConditionalEvaluationTest extends QuiverSession {
     String explain = explain(df, "extended");
     assertTrue(explain.contains("evaluated on all rows: guard stops before the "
         + "non-deterministic condition"), explain);
-  }
-
-  /** Not a timed assertion: prints what the guard costs when half of the rows need the call. */
-  @Test
-  void costOfAGuard() {
-    long rows = Long.getLong("quiver.conditionalBenchRows", 4_000_000L);
-    String guarded = "SELECT sum(CASE WHEN id % 2 = 0 THEN twice(id) END) FROM range(" + rows
-        + ")";
-    String plain = "SELECT sum(twice(id)) FROM range(" + rows + ")";
-    String builtin = "SELECT sum(CASE WHEN id % 2 = 0 THEN 2 * id END) FROM range(" + rows + ")";
-    assertEquals(spark().sql(builtin).first(), spark().sql(guarded).first());
-    List<String> report = new ArrayList<>();
-    for (String[] q : new String[][] {{"guarded", guarded}, {"plain", plain},
-        {"builtin", builtin}}) {
-      long best = Long.MAX_VALUE;
-      for (int i = 0; i < 5; i++) {
-        long start = System.nanoTime();
-        spark().sql(q[1]).collectAsList();
-        best = Math.min(best, System.nanoTime() - start);
-      }
-      report.add(q[0] + "=" + best / 1_000_000 + "ms");
-    }
-    System.out.println("Conditional evaluation over " + rows + " rows, best of 5: " + report);
   }
 }

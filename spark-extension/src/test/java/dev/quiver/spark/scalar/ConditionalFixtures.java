@@ -106,11 +106,4 @@ public final class ConditionalFixtures {
       });
     }
   }
-
-  /** {@code 2 * x}: the cheapest call, for measuring what guards cost. */
-  public static final class Twice extends LongFunction {
-    public Twice() {
-      super("twice", v -> 2 * v);
-    }
-  }
 }
