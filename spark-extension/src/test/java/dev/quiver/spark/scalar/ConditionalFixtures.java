@@ -106,4 +106,11 @@ public final class ConditionalFixtures {
       });
     }
   }
+
+  /** {@code 2 * x}: the cheapest call. */
+  public static final class Twice extends LongFunction {
+    public Twice() {
+      super("twice", v -> 2 * v);
+    }
+  }
 }
